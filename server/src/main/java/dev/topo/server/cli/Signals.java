@@ -1,0 +1,32 @@
+package dev.topo.server.cli;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT: the first starts a graceful stop, the second exits at once. Shutdown hooks cannot do this: the
+ * JVM ignores further signals once hooks run, so a stuck drain could only be ended with SIGKILL.
+ */
+final class Signals {
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+
+    private Signals() {
+    }
+
+    static void onTerminate(Runnable gracefulStop) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stopping.compareAndSet(false, true)) {
+                    log.info("SIG{} received: graceful stop (send it again to exit at once)", signal.getName());
+                    gracefulStop.run();
+                } else {
+                    log.warn("SIG{} received again: exiting now", signal.getName());
+                    Runtime.getRuntime().halt(128 + signal.getNumber());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.topo.server.cli;
+
+import dev.topo.server.TopoServer;
+import dev.topo.server.config.ConfigException;
+import dev.topo.server.config.ConfigLoader;
+import dev.topo.server.config.Overrides;
+import dev.topo.server.config.ServerConfig;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code topo server}: runs the server a YAML file describes until SIGTERM or SIGINT. */
+@Command(name = "topo server", mixinStandardHelpOptions = true, versionProvider = TopoServerCommand.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs a Netty server whose accept/IO topology is chosen in YAML.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped gracefully (or --check passed)", "1:failed at run time (e.g. port in use)",
+                "2:bad configuration or options"})
+public final class TopoServerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(TopoServerCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:TOPO_CONFIG}",
+            description = "YAML configuration (default: $TOPO_CONFIG).")
+    private Path config;
+
+    @Option(names = "--host", description = "Override bind.host.")
+    private String host;
+
+    @Option(names = {"-p", "--port"}, description = "Override bind.port (0 = ephemeral).")
+    private Integer port;
+
+    @Option(names = "--admin-host", description = "Override admin.host.")
+    private String adminHost;
+
+    @Option(names = "--admin-port", description = "Override admin.port (0 = ephemeral).")
+    private Integer adminPort;
+
+    @Option(names = {"-t", "--topology"}, paramLabel = "KIND",
+            description = "Override topology.kind: single-acceptor, reuseport. Parameters of the file's kind that "
+                    + "the new kind does not use are dropped.")
+    private String topology;
+
+    @Option(names = {"-l", "--listeners"}, description = "Override topology.listeners (reuseport).")
+    private Integer listeners;
+
+    @Option(names = {"-w", "--workers"},
+            description = "Override the worker loop count (workers, or workersPerListener for reuseport).")
+    private Integer workers;
+
+    @Option(names = "--check", description = "Validate the configuration, print it resolved, and exit.")
+    private boolean check;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TopoServerCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (config == null) {
+            err.println("topo server: no configuration: pass --config FILE or set TOPO_CONFIG (see config/*.yaml)");
+            return 2;
+        }
+        ServerConfig resolved;
+        try {
+            resolved = ConfigLoader.load(config, new Overrides(host, port, adminHost, adminPort, topology, listeners,
+                    workers));
+        } catch (ConfigException e) {
+            err.println("topo server: " + e.getMessage());
+            return 2;
+        }
+        if (check) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("# " + config + ": valid; resolved with every default filled in");
+            out.print(ConfigLoader.toYaml(resolved));
+            out.flush();
+            return 0;
+        }
+        return run(resolved, err);
+    }
+
+    private static int run(ServerConfig config, PrintWriter err) throws InterruptedException {
+        TopoServer server;
+        try {
+            server = TopoServer.start(config);
+        } catch (ConfigException e) {
+            err.println("topo server: " + config + ": " + e.getMessage());
+            return 2;
+        } catch (UncheckedIOException e) {
+            err.println("topo server: " + e.getCause().getMessage());
+            return 1;
+        }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTerminate(stopRequested::countDown);
+        stopRequested.await();
+        log.info("stopping: draining for up to {}", dev.topo.server.config.Durations.format(config.drainTimeout()));
+        server.stop();
+        return 0;
+    }
+
+    /** The version the jar's manifest carries. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = TopoServerCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"topo server " + (v == null ? "(development build)" : v),
+                    "Netty " + io.netty.util.Version.identify().values().stream().findFirst()
+                            .map(io.netty.util.Version::artifactVersion).orElse("?"),
+                    "Java " + Runtime.version()};
+        }
+    }
+}

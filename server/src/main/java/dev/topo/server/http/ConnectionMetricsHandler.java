@@ -1,0 +1,60 @@
+package dev.topo.server.http;
+
+import dev.topo.server.metrics.LoopStats;
+import dev.topo.server.metrics.ServerMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * First handler of every connection: enforces limits.maxConnections and counts connections and bytes on the loop
+ * that serves them. Sits at the head so it sees raw bytes both ways.
+ */
+final class ConnectionMetricsHandler extends ChannelDuplexHandler {
+    private final ServerMetrics metrics;
+    private final LoopStats loop;
+    private boolean counted;
+
+    ConnectionMetricsHandler(ServerMetrics metrics, LoopStats loop) {
+        this.metrics = metrics;
+        this.loop = loop;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!metrics.tryOpenConnection()) {
+            ctx.close();
+            return;
+        }
+        counted = true;
+        loop.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted) {
+            counted = false;
+            loop.connectionClosed();
+            metrics.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            loop.received(buf.readableBytes());
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buf) {
+            loop.sent(buf.readableBytes());
+        }
+        ctx.write(msg, promise);
+    }
+}

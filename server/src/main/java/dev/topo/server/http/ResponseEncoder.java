@@ -1,0 +1,111 @@
+package dev.topo.server.http;
+
+import dev.topo.server.metrics.LoopStats;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes response heads straight into one buffer. Every response Topo sends has the same small set of headers, so
+ * the status lines and constant headers are encoded once and copied, instead of building an {@code HttpResponse}
+ * and running it through Netty's generic encoder on every request.
+ */
+final class ResponseEncoder {
+    enum Status {
+        OK(HttpResponseStatus.OK),
+        BAD_REQUEST(HttpResponseStatus.BAD_REQUEST),
+        NOT_FOUND(HttpResponseStatus.NOT_FOUND),
+        METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
+        REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT),
+        PAYLOAD_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
+        URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG),
+        EXPECTATION_FAILED(HttpResponseStatus.EXPECTATION_FAILED),
+        HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+        INTERNAL_ERROR(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+        UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE);
+
+        final int code;
+        final byte[] line;
+
+        Status(HttpResponseStatus status) {
+            this.code = status.code();
+            this.line = ascii("HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n");
+        }
+    }
+
+    static final byte[] TEXT_PLAIN = ascii("Content-Type: text/plain\r\n");
+    static final byte[] OCTET_STREAM = ascii("Content-Type: application/octet-stream\r\n");
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+    static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+
+    /** The {@code X-Topo-Listener} and {@code X-Topo-Loop} lines: fixed for a connection's lifetime. */
+    private final byte[] identity;
+
+    ResponseEncoder(LoopStats loop) {
+        this.identity = ascii("X-Topo-Listener: " + loop.listener().index() + "\r\nX-Topo-Loop: " + loop.name()
+                + "\r\n");
+    }
+
+    /**
+     * Encodes a status line and headers, then {@code body} (may be null) unless {@code headOnly}.
+     *
+     * @param connection {@code null}, {@link #closeHeader()} or {@link #keepAliveHeader()}
+     */
+    ByteBuf encode(ByteBufAllocator alloc, Status status, byte[] contentType, byte[] extraHeaders, long contentLength,
+            byte[] connection, byte[] body, boolean headOnly) {
+        byte[] date = HttpDate.line();
+        int size = status.line.length + date.length + identity.length + contentType.length + CONTENT_LENGTH.length
+                + 20 + CRLF.length * 2 + (extraHeaders == null ? 0 : extraHeaders.length)
+                + (connection == null ? 0 : connection.length) + (body == null || headOnly ? 0 : body.length);
+        ByteBuf buf = alloc.ioBuffer(size);
+        buf.writeBytes(status.line).writeBytes(date).writeBytes(identity).writeBytes(contentType);
+        buf.writeBytes(CONTENT_LENGTH);
+        writeDecimal(buf, contentLength);
+        buf.writeBytes(CRLF);
+        if (extraHeaders != null) {
+            buf.writeBytes(extraHeaders);
+        }
+        if (connection != null) {
+            buf.writeBytes(connection);
+        }
+        buf.writeBytes(CRLF);
+        if (body != null && !headOnly) {
+            buf.writeBytes(body);
+        }
+        return buf;
+    }
+
+    static byte[] closeHeader() {
+        return CLOSE;
+    }
+
+    static byte[] keepAliveHeader() {
+        return KEEP_ALIVE;
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void writeDecimal(ByteBuf buf, long value) {
+        if (value == 0) {
+            buf.writeByte('0');
+            return;
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        int end = buf.writerIndex() + digits;
+        buf.ensureWritable(digits);
+        for (int i = end - 1; i >= end - digits; i--) {
+            buf.setByte(i, (int) ('0' + value % 10));
+            value /= 10;
+        }
+        buf.writerIndex(end);
+    }
+}

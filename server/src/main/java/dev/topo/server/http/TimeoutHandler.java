@@ -1,0 +1,103 @@
+package dev.topo.server.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two timeouts on one timer. The request timeout runs from the first byte of a request until the request handler
+ * says the request is complete, so a client that dribbles its headers or body (slowloris) is cut off with 408; the
+ * idle timeout closes a connection that sends nothing between requests. It sits before the decoder because a
+ * request that is still arriving has produced no message yet.
+ *
+ * <p>One task per connection, re-armed lazily: the per-request cost is a clock read, not a timer (de)registration.
+ */
+final class TimeoutHandler extends ChannelInboundHandlerAdapter {
+    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final long IDLE = -1;
+
+    private final long idleNanos;
+    private final long requestNanos;
+    private ChannelHandlerContext ctx;
+    private Future<?> check;
+    private long lastActivity;
+    private long requestStart = IDLE;
+
+    /** {@code requestNanos <= 0} turns the request timeout off (protocols without requests, such as echo). */
+    TimeoutHandler(long idleNanos, long requestNanos) {
+        this.idleNanos = idleNanos;
+        this.requestNanos = requestNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        lastActivity = System.nanoTime();
+        schedule(idleNanos);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long now = System.nanoTime();
+        lastActivity = now;
+        if (requestStart == IDLE && requestNanos > 0) {
+            requestStart = now;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The request handler read a whole request: its read deadline no longer applies; idleness counts from now. */
+    void requestComplete() {
+        requestStart = IDLE;
+        lastActivity = System.nanoTime();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    private void schedule(long delayNanos) {
+        check = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (check != null) {
+            check.cancel(false);
+            check = null;
+        }
+    }
+
+    private void check() {
+        if (!ctx.channel().isOpen()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (requestStart != IDLE) {
+            long left = requestStart + requestNanos - now;
+            if (left <= 0) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            schedule(left);
+            return;
+        }
+        long left = lastActivity + idleNanos - now;
+        if (left <= 0) {
+            ctx.close();
+            return;
+        }
+        schedule(left);
+    }
+}

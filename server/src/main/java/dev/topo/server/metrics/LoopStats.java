@@ -1,0 +1,96 @@
+package dev.topo.server.metrics;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Counters of one event loop. Only that loop's thread writes them, so plain opaque stores suffice: no atomic
+ * read-modify-write on the per-request path, while scrapes from the admin thread still see recent values.
+ */
+public final class LoopStats {
+    private static final VarHandle ACTIVE;
+    private static final VarHandle ACCEPTED;
+    private static final VarHandle REQUESTS;
+    private static final VarHandle BYTES_IN;
+    private static final VarHandle BYTES_OUT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIVE = lookup.findVarHandle(LoopStats.class, "active", long.class);
+            ACCEPTED = lookup.findVarHandle(LoopStats.class, "accepted", long.class);
+            REQUESTS = lookup.findVarHandle(LoopStats.class, "requests", long.class);
+            BYTES_IN = lookup.findVarHandle(LoopStats.class, "bytesIn", long.class);
+            BYTES_OUT = lookup.findVarHandle(LoopStats.class, "bytesOut", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ListenerStats listener;
+    private final String name;
+    @SuppressWarnings("unused") private long active;
+    @SuppressWarnings("unused") private long accepted;
+    @SuppressWarnings("unused") private long requests;
+    @SuppressWarnings("unused") private long bytesIn;
+    @SuppressWarnings("unused") private long bytesOut;
+
+    LoopStats(ListenerStats listener, String name) {
+        this.listener = listener;
+        this.name = name;
+    }
+
+    public ListenerStats listener() {
+        return listener;
+    }
+
+    /** The event loop's thread name, as sent in {@code X-Topo-Loop}. */
+    public String name() {
+        return name;
+    }
+
+    public void connectionOpened() {
+        add(ACTIVE, 1);
+        add(ACCEPTED, 1);
+    }
+
+    public void connectionClosed() {
+        add(ACTIVE, -1);
+    }
+
+    public void requestServed() {
+        add(REQUESTS, 1);
+    }
+
+    public void received(long bytes) {
+        add(BYTES_IN, bytes);
+    }
+
+    public void sent(long bytes) {
+        add(BYTES_OUT, bytes);
+    }
+
+    public long activeConnections() {
+        return (long) ACTIVE.getOpaque(this);
+    }
+
+    public long acceptedConnections() {
+        return (long) ACCEPTED.getOpaque(this);
+    }
+
+    public long requests() {
+        return (long) REQUESTS.getOpaque(this);
+    }
+
+    public long bytesIn() {
+        return (long) BYTES_IN.getOpaque(this);
+    }
+
+    public long bytesOut() {
+        return (long) BYTES_OUT.getOpaque(this);
+    }
+
+    private void add(VarHandle field, long delta) {
+        field.setOpaque(this, (long) field.getOpaque(this) + delta);
+    }
+}

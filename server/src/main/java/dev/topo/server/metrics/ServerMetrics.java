@@ -1,0 +1,151 @@
+package dev.topo.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything the server counts, exposed as Prometheus text. Per-listener and per-loop counters live in plain
+ * objects the hot path updates cheaply; Micrometer only reads them when scraped.
+ */
+public final class ServerMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<ListenerStats> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final int maxConnections;
+    private final Counter rejected;
+    private final Timer requests;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public ServerMetrics(int maxConnections) {
+        this.maxConnections = maxConnections;
+        this.rejected = Counter.builder("topo.connections.rejected")
+                .description("Connections closed at once because limits.maxConnections was reached")
+                .register(registry);
+        this.requests = Timer.builder("topo.requests")
+                .description("Time from a request's headers being decoded to its response being written")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Gauge.builder("topo.connections.active", activeConnections, AtomicInteger::get)
+                .description("Open client connections, all listeners")
+                .register(registry);
+        FunctionCounter.builder("topo.requests.served", this, m -> m.sum(LoopStats::requests))
+                .description("Requests answered, all loops").register(registry);
+        FunctionCounter.builder("topo.received", this, m -> m.sum(LoopStats::bytesIn))
+                .baseUnit("bytes").register(registry);
+        FunctionCounter.builder("topo.sent", this, m -> m.sum(LoopStats::bytesOut))
+                .baseUnit("bytes").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    }
+
+    public ListenerStats addListener(int index) {
+        ListenerStats listener = new ListenerStats(index);
+        listeners.add(listener);
+        FunctionCounter.builder("topo.listener.connections.accepted", listener, ListenerStats::acceptedConnections)
+                .description("Connections accepted by each listening socket")
+                .tags("listener", Integer.toString(index))
+                .register(registry);
+        return listener;
+    }
+
+    public LoopStats addLoop(ListenerStats listener, String name) {
+        LoopStats loop = new LoopStats(listener, name);
+        listener.addLoop(loop);
+        Tags tags = Tags.of("listener", Integer.toString(listener.index()), "loop", name);
+        Gauge.builder("topo.loop.connections.active", loop, LoopStats::activeConnections)
+                .description("Open connections served by each event loop").tags(tags).register(registry);
+        FunctionCounter.builder("topo.loop.connections.accepted", loop, LoopStats::acceptedConnections)
+                .description("Connections handed to each event loop").tags(tags).register(registry);
+        FunctionCounter.builder("topo.loop.requests", loop, LoopStats::requests)
+                .description("Requests answered by each event loop").tags(tags).register(registry);
+        FunctionCounter.builder("topo.loop.received", loop, LoopStats::bytesIn)
+                .baseUnit("bytes").tags(tags).register(registry);
+        FunctionCounter.builder("topo.loop.sent", loop, LoopStats::bytesOut)
+                .baseUnit("bytes").tags(tags).register(registry);
+        return loop;
+    }
+
+    /** Pending-task gauges for each loop of {@code group} (Micrometer's Netty binder). */
+    public void bindEventLoops(EventExecutorGroup group) {
+        new NettyEventExecutorMetrics(group).bindTo(registry);
+    }
+
+    public List<ListenerStats> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /** Claims a connection slot; false (and counted as rejected) when limits.maxConnections is reached. */
+    public boolean tryOpenConnection() {
+        if (activeConnections.incrementAndGet() > maxConnections) {
+            activeConnections.decrementAndGet();
+            rejected.increment();
+            return false;
+        }
+        return true;
+    }
+
+    public void connectionClosed() {
+        activeConnections.decrementAndGet();
+    }
+
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    public double rejectedConnections() {
+        return rejected.count();
+    }
+
+    public void recordRequest(long nanos) {
+        requests.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public long requestsServed() {
+        return sum(LoopStats::requests);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private long sum(java.util.function.ToLongFunction<LoopStats> f) {
+        long total = 0;
+        for (ListenerStats l : listeners) {
+            for (LoopStats loop : l.loops()) {
+                total += f.applyAsLong(loop);
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.config.TopologyConfig;
+import dev.topo.server.http.DrainEvent;
+import dev.topo.server.http.ServerInitializer;
+import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.metrics.LoopStats;
+import dev.topo.server.metrics.ServerMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every event-loop topology is made of: loop groups, listening channels, the set of open connections, and the
+ * graceful stop over them. Topologies compose it and differ only in how they wire groups to listeners.
+ */
+final class ServerResources {
+    private static final Logger log = LoggerFactory.getLogger(ServerResources.class);
+
+    final ServerConfig config;
+    final ServerMetrics metrics;
+    final TransportChoice transport;
+    private final ChannelGroup connections = new DefaultChannelGroup("topo-connections", GlobalEventExecutor.INSTANCE);
+    private final List<EventLoopGroup> groups = new CopyOnWriteArrayList<>();
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean draining;
+
+    ServerResources(ServerConfig config, ServerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.transport = TransportChoice.resolve(config.transport(), config.topology().kind());
+    }
+
+    /** A group of {@code threads} loops named by {@code name(1..threads)}. */
+    EventLoopGroup newGroup(int threads, IntFunction<String> name) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new LoopThreads(name),
+                transport.ioHandlerFactory());
+        groups.add(group);
+        metrics.bindEventLoops(group);
+        return group;
+    }
+
+    /**
+     * Registers every loop of {@code group} under {@code listener}. Each loop is started and asked its thread name,
+     * so that {@code /topology} lists loops that have served nothing yet.
+     */
+    Map<EventLoop, LoopStats> registerLoops(ListenerStats listener, EventLoopGroup group) {
+        Map<EventLoop, LoopStats> loops = new IdentityHashMap<>();
+        for (EventExecutor executor : group) {
+            EventLoop loop = (EventLoop) executor;
+            String name;
+            try {
+                name = loop.submit(() -> Thread.currentThread().getName()).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting " + loop, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot start " + loop, e.getCause());
+            }
+            loops.put(loop, metrics.addLoop(listener, name));
+        }
+        return loops;
+    }
+
+    /** A bootstrap with the options every listener shares. */
+    ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
+            Map<EventLoop, LoopStats> loops) {
+        TopologyConfig topology = config.topology();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, topology.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(topology.acceptBatch()))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ServerInitializer(config, metrics, listener, loops, connections));
+        if (transport.epoll() && topology.deferAccept()) {
+            // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.
+            b.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+        }
+        return b;
+    }
+
+    /** Binds and remembers the listener; a bind failure names the address and the reason. */
+    InetSocketAddress bind(ServerBootstrap bootstrap, ListenerStats listener, String host, int port)
+            throws InterruptedException {
+        ChannelFuture f = bootstrap.bind(host, port).await();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "
+                    + cause.getMessage(), cause));
+        }
+        Channel channel = f.channel();
+        listeners.add(channel);
+        // Reported as configured: a wildcard bind shows as 0.0.0.0, not as the IPv6 any-address the socket got.
+        InetSocketAddress bound = new InetSocketAddress(host, ((InetSocketAddress) channel.localAddress()).getPort());
+        try {
+            listener.bound(bound, channel.eventLoop().submit(() -> Thread.currentThread().getName()).get());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("listener loop failed", e.getCause());
+        }
+        return bound;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void stop(Duration drainTimeout) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        for (Channel listener : listeners) {
+            listener.close().await();
+        }
+        int open = connections.size();
+        connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+        for (Channel ch : new ArrayList<>(connections)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ch.closeFuture().await(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        int forced = connections.size();
+        if (forced > 0) {
+            log.warn("drain timeout ({}) passed with {} connections busy; closing them", drainTimeout, forced);
+            connections.close().await(5, TimeUnit.SECONDS);
+        }
+        log.info("drained {} connections ({} forced)", open, forced);
+        for (EventLoopGroup group : groups) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        }
+        for (EventLoopGroup group : groups) {
+            group.terminationFuture().await(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.metrics.ServerMetrics;
+
+/** Picks the topology class for a configuration. */
+public final class Topologies {
+    private Topologies() {
+    }
+
+    public static Topology create(ServerConfig config, ServerMetrics metrics) {
+        return switch (config.topology().kind()) {
+            case SINGLE_ACCEPTOR -> new SingleAcceptorTopology(config, metrics);
+            case REUSEPORT -> new ReusePortTopology(config, metrics);
+        };
+    }
+}

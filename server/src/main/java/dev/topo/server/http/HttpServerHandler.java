@@ -153,12 +153,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                         payload.readableBytes(), connection, null, false);
             }
             case WORK -> {
-                WorkRequest work;
+                WorkRequest work = null;
                 try {
                     work = WorkRequest.parse(request.uri(), settings.work);
                 } catch (WorkRequest.BadWork e) {
-                    fail(ctx, Status.BAD_REQUEST, e.getMessage());
-                    return;
+                    // The request itself was well-formed, so the connection stays usable.
+                    out = text(ctx, Status.BAD_REQUEST, null, e.getMessage() + "\n", connection, head);
+                    break;
                 }
                 work.perform();
                 out = encoder.encode(ctx.alloc(), Status.OK, ResponseEncoder.OCTET_STREAM, null, work.bytes(),

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Server CPU per request, Topo vs nginx, at the same offered rate.
+#
+# On 2 cores the client saturates before the server, so throughput cannot separate servers. Instead every server is
+# offered the same constant rate (hey -q), pinned to CPU 0 with the client on CPU 1, and we read the server's CPU
+# time (all threads, /proc/PID/stat utime+stime) over the run: µs of server CPU per answered request.
+#
+#   bash bench/server-vs-nginx.sh            # 3 interleaved runs of 10 s per server and scenario (~7 min)
+#   RUNS=1 SECONDS_PER_RUN=5 bash bench/...  # a quick look
+#
+# Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
+# Servers: nginx (1 worker, return 200 "Hello, World!"), Topo reuseport shared-nothing with 1 listener, Topo
+# single-acceptor with 1 worker. Afterwards wrk runs each server flat out, keep-alive and Connection: close.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-15}
+KA_RATE=${KA_RATE:-20000}
+CLOSE_RATE=${CLOSE_RATE:-6000}
+JAVA=${JAVA:-java}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+work=$(mktemp -d /tmp/topo-bench.XXXXXX)
+pids=()
+
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+install_missing() {
+    local missing=()
+    command -v nginx >/dev/null || missing+=(nginx)
+    command -v hey >/dev/null || missing+=(hey)
+    command -v wrk >/dev/null || missing+=(wrk)
+    if ((${#missing[@]})); then
+        echo "installing ${missing[*]}" >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+        sleep 0.1
+    done
+    echo "nothing answers on port $1" >&2
+    return 1
+}
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+start_nginx() {
+    mkdir -p "$work/nginx/logs"
+    cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $work/nginx/logs/error.log warn;
+pid $work/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    server {
+        listen 127.0.0.1:18090 backlog=1024;
+        location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
+}
+CONF
+    taskset -c "$SERVER_CPU" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+    pids+=($!)
+    port[nginx]=18090
+    pid[nginx]=$!
+}
+
+start_topo() {
+    local name=$1 port_=$2 yaml=$3
+    printf '%s' "$yaml" > "$work/$name.yaml"
+    taskset -c "$SERVER_CPU" "$JAVA" -jar "$root/server/target/topo-server.jar" --config "$work/$name.yaml" \
+        2> "$work/$name.log" &
+    pids+=($!)
+    port[$name]=$port_
+    pid[$name]=$!
+}
+
+# hey prints "[200]	N responses"; anything else (errors, other statuses) does not count as answered.
+answered() { awk '/\[200\]/ {print $2}' "$1" | head -1; }
+
+# One measured run: prints "achieved_rate cpu_percent us_per_request".
+measure() {
+    local name=$1 scenario=$2 out=$work/run.out
+    local conc rate_per_worker flags=()
+    if [[ $scenario == keepalive ]]; then
+        conc=50; rate_per_worker=$((KA_RATE / conc))
+    else
+        conc=30; rate_per_worker=$((CLOSE_RATE / conc)); flags=(-disable-keepalive)
+    fi
+    local before after
+    before=$(ticks "${pid[$name]}")
+    local t0 t1
+    t0=$(date +%s.%N)
+    taskset -c "$CLIENT_CPU" hey -z "${SECONDS_PER_RUN}s" -c "$conc" -q "$rate_per_worker" "${flags[@]}" \
+        "http://127.0.0.1:${port[$name]}/" > "$out" 2>&1
+    t1=$(date +%s.%N)
+    after=$(ticks "${pid[$name]}")
+    local n
+    n=$(answered "$out")
+    awk -v n="${n:-0}" -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" 'BEGIN {
+        secs = t1 - t0; cpu = d / hz
+        printf "%.0f %.1f %.2f\n", n / secs, 100 * cpu / secs, (n > 0 ? cpu * 1e6 / n : 0)
+    }'
+}
+
+median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+install_missing
+if [[ ! -f $root/server/target/topo-server.jar ]]; then
+    (cd "$root" && mvn -B -q -pl server -am package -DskipTests)
+fi
+
+declare -A port pid
+start_nginx
+start_topo topo-reuseport 18091 "bind: {host: 127.0.0.1, port: 18091}
+topology: {kind: reuseport, listeners: 1, workersPerListener: 0}
+admin: {enabled: false}
+"
+start_topo topo-single 18092 "bind: {host: 127.0.0.1, port: 18092}
+topology: {kind: single-acceptor, workers: 1}
+admin: {enabled: false}
+"
+servers=(nginx topo-reuseport topo-single)
+for s in "${servers[@]}"; do wait_port "${port[$s]}"; done
+
+echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server" >&2
+for s in "${servers[@]}"; do
+    half=$(((WARMUP_SECONDS + 1) / 2))
+    taskset -c "$CLIENT_CPU" hey -z "${half}s" -c 50 -q $((KA_RATE / 50)) "http://127.0.0.1:${port[$s]}/" >/dev/null 2>&1
+    taskset -c "$CLIENT_CPU" hey -z "${half}s" -c 30 -q $((CLOSE_RATE / 30)) -disable-keepalive \
+        "http://127.0.0.1:${port[$s]}/" >/dev/null 2>&1
+done
+
+declare -A results
+for run in $(seq 1 "$RUNS"); do
+    for scenario in keepalive close; do
+        for s in "${servers[@]}"; do
+            r=$(measure "$s" "$scenario")
+            echo "run $run $scenario $s: $r (req/s cpu% us/req)" >&2
+            results[$s,$scenario]+="$r"$'\n'
+        done
+    done
+done
+
+echo
+echo "Offered: keep-alive ${KA_RATE} req/s, connection-per-request ${CLOSE_RATE} conn/s; ${RUNS} runs x" \
+    "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client (hey) on CPU ${CLIENT_CPU}; medians."
+printf '%-16s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
+for scenario in keepalive close; do
+    base=$(printf '%s' "${results[nginx,$scenario]}" | awk 'NF {print $3}' | median)
+    for s in "${servers[@]}"; do
+        rows=${results[$s,$scenario]}
+        rate=$(printf '%s' "$rows" | awk 'NF {print $1}' | median)
+        cpu=$(printf '%s' "$rows" | awk 'NF {print $2}' | median)
+        us=$(printf '%s' "$rows" | awk 'NF {print $3}' | median)
+        printf '%-16s %-10s %10s %8s %10s %14s\n' "$s" "$scenario" "$rate" "$cpu" "$us" \
+            "$(awk -v a="$us" -v b="$base" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+    done
+done
+
+echo
+echo "wrk flat out (wrk -t1 -c64 -d${SECONDS_PER_RUN}s on CPU ${CLIENT_CPU}), req/s:"
+printf '%-16s %12s %18s\n' server keep-alive "Connection: close"
+for s in "${servers[@]}"; do
+    ka=$(taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" "http://127.0.0.1:${port[$s]}/" \
+        | awk '/Requests\/sec/ {print $2}')
+    cl=$(taskset -c "$CLIENT_CPU" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -H 'Connection: close' \
+        "http://127.0.0.1:${port[$s]}/" | awk '/Requests\/sec/ {print $2}')
+    printf '%-16s %12s %18s\n' "$s" "$ka" "$cl"
+done

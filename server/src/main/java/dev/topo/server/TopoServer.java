@@ -61,7 +61,8 @@ public final class TopoServer {
         log.info("topo ready: topology={} transport={} protocol={} listeners={} loops={} address={} admin={} "
                         + "cpus={} maxHeap={}MiB started in {} ms ({} ms since JVM start)",
                 topology.kind().yamlName(), topology.transport(), config.protocol().yamlName(),
-                metrics.listeners().size(), loops, hostPort(address), admin == null ? "off" : hostPort(admin.address()),
+                metrics.listeners().size(), loops, hostPort(address),
+                admin == null ? "off" : config.admin().host() + ":" + admin.address().getPort(),
                 rt.availableProcessors(), rt.maxMemory() >> 20, startMillis,
                 ManagementFactory.getRuntimeMXBean().getUptime());
     }

@@ -9,8 +9,8 @@ import java.util.function.Function;
  * The values people change most, given on the command line. They are written into the YAML tree before binding,
  * so they go through exactly the same validation and error messages as the file.
  *
- * @param workers worker loops: {@code topology.workers} for single-acceptor, {@code workersPerListener} for
- *                reuseport
+ * @param workers worker loops or threads: {@code topology.workers} (single-acceptor, thread-pool),
+ *                {@code workersPerListener} (reuseport) or {@code loops} (shared-listener)
  */
 public record Overrides(
         String host, Integer port, String adminHost, Integer adminPort, String topology, Integer listeners,
@@ -55,7 +55,9 @@ public record Overrides(
         }
         if (workers != null) {
             TopologyKind kind = kindOf.apply(topo.get("kind"));
-            topo.put(kind == TopologyKind.REUSEPORT ? "workersPerListener" : "workers", workers);
+            String parameter = kind == TopologyKind.REUSEPORT ? "workersPerListener"
+                    : kind == TopologyKind.SHARED_LISTENER ? "loops" : "workers";
+            topo.put(parameter, workers);
         }
         if (topo.isEmpty() && !hadTopology) {
             root.remove("topology");

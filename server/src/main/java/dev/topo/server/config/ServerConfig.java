@@ -14,6 +14,7 @@ public record ServerConfig(
         Protocol protocol,
         LimitsConfig limits,
         WorkConfig work,
+        HandlerConfig handler,
         Duration drainTimeout,
         AdminConfig admin) {
 
@@ -24,11 +25,16 @@ public record ServerConfig(
         protocol = Check.orDefault(protocol, Protocol.HTTP);
         limits = Check.orDefault(limits, LimitsConfig.defaults());
         work = Check.orDefault(work, WorkConfig.defaults());
+        handler = Check.orDefault(handler, HandlerConfig.defaults());
+        if (handler.offloadThreads() > 0 && !topology.kind().eventLoops()) {
+            throw ConfigException.invalid("handler.offloadThreads", handler.offloadThreads(), "0 for kind "
+                    + topology.kind().yamlName() + ", whose handlers already run on their own blocking threads");
+        }
         drainTimeout = Check.notNegative("drainTimeout", Check.orDefault(drainTimeout, Duration.ofSeconds(10)));
         admin = Check.orDefault(admin, AdminConfig.defaults());
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null);
     }
 }

@@ -8,43 +8,81 @@ import java.util.Set;
  * The accept/IO model and its parameters. A parameter that the chosen kind does not use is an error rather than
  * silently ignored: {@code listeners: 4} on a single-acceptor server would otherwise look like it did something.
  *
- * @param workers            single-acceptor: worker loops ({@code auto} = CPUs the JVM sees, container-aware)
+ * @param workers            single-acceptor: worker loops; thread-pool: pool threads ({@code auto} = CPUs the JVM
+ *                           sees, container-aware)
  * @param listeners          reuseport: SO_REUSEPORT sockets on the one address ({@code auto} = one per CPU)
  * @param workersPerListener reuseport: worker loops per listener; 0 = shared-nothing (the listener's loop serves)
- * @param acceptBatch        connections accepted per wake-up of a listening socket (Netty maxMessagesPerRead)
+ * @param loops              shared-listener: loops that all watch the one listening socket
+ * @param threads            thread-per-connection: platform or virtual threads
+ * @param maxThreads         thread-per-connection: live connection threads at most; the acceptor waits beyond it
+ * @param queue              thread-pool: accepted connections waiting for a pool thread
+ * @param whenFull           thread-pool: reject (503) or block the acceptor when the queue is full
+ * @param acceptBatch        event-loop kinds: connections accepted per wake-up of a listening socket
+ *                           (Netty maxMessagesPerRead)
  * @param backlog            listen backlog (the kernel caps it at net.core.somaxconn)
- * @param deferAccept        wake the acceptor only when the first request bytes arrived (TCP_DEFER_ACCEPT, epoll)
+ * @param deferAccept        event-loop kinds: wake the acceptor only when the first request bytes arrived
+ *                           (TCP_DEFER_ACCEPT, epoll)
  */
 public record TopologyConfig(
         TopologyKind kind,
         @JsonDeserialize(using = CpuCountDeserializer.class) Integer workers,
         @JsonDeserialize(using = CpuCountDeserializer.class) Integer listeners,
         Integer workersPerListener,
+        @JsonDeserialize(using = CpuCountDeserializer.class) Integer loops,
+        ThreadKind threads,
+        Integer maxThreads,
+        Integer queue,
+        WhenFull whenFull,
         Integer acceptBatch,
         Integer backlog,
         Boolean deferAccept) {
 
-    /** Which parameters each kind reads; everything else in this record applies to every kind. */
+    private static final Set<String> EVENT_LOOP = Set.of("acceptBatch", "deferAccept");
+
+    /** Which parameters each kind reads; a parameter no kind lists here ({@code backlog}) applies to every kind. */
     static final Map<TopologyKind, Set<String>> PARAMETERS = Map.of(
-            TopologyKind.SINGLE_ACCEPTOR, Set.of("workers"),
-            TopologyKind.REUSEPORT, Set.of("listeners", "workersPerListener"));
+            TopologyKind.SINGLE_ACCEPTOR, with(EVENT_LOOP, "workers"),
+            TopologyKind.REUSEPORT, with(EVENT_LOOP, "listeners", "workersPerListener"),
+            TopologyKind.SHARED_LISTENER, with(EVENT_LOOP, "loops"),
+            TopologyKind.ITERATIVE, Set.of(),
+            TopologyKind.THREAD_PER_CONNECTION, Set.of("threads", "maxThreads"),
+            TopologyKind.THREAD_POOL, Set.of("workers", "queue", "whenFull"));
 
     public TopologyConfig {
         kind = Check.orDefault(kind, TopologyKind.SINGLE_ACCEPTOR);
         rejectUnused(kind, "workers", workers);
         rejectUnused(kind, "listeners", listeners);
         rejectUnused(kind, "workersPerListener", workersPerListener);
-        workers = Check.between("topology.workers", Check.orDefault(workers, CpuCountDeserializer.cpus()), 1, 1024);
+        rejectUnused(kind, "loops", loops);
+        rejectUnused(kind, "threads", threads);
+        rejectUnused(kind, "maxThreads", maxThreads);
+        rejectUnused(kind, "queue", queue);
+        rejectUnused(kind, "whenFull", whenFull);
+        rejectUnused(kind, "acceptBatch", acceptBatch);
+        rejectUnused(kind, "deferAccept", deferAccept);
+        workers = Check.between("topology.workers", Check.orDefault(workers, CpuCountDeserializer.cpus()), 1, 4096);
         listeners = Check.between("topology.listeners", Check.orDefault(listeners, 1), 1, 256);
         workersPerListener = Check.between("topology.workersPerListener",
                 Check.orDefault(workersPerListener, 1), 0, 1024);
+        loops = Check.between("topology.loops", Check.orDefault(loops, CpuCountDeserializer.cpus()), 1, 256);
+        threads = Check.orDefault(threads, ThreadKind.PLATFORM);
+        maxThreads = Check.between("topology.maxThreads",
+                Check.orDefault(maxThreads, threads == ThreadKind.PLATFORM ? 1024 : 1_000_000), 1, 1_000_000);
+        queue = Check.between("topology.queue", Check.orDefault(queue, 128), 1, 1 << 20);
+        whenFull = Check.orDefault(whenFull, WhenFull.REJECT);
         acceptBatch = Check.between("topology.acceptBatch", Check.orDefault(acceptBatch, 16), 1, 4096);
         backlog = Check.between("topology.backlog", Check.orDefault(backlog, 1024), 1, 1 << 20);
         deferAccept = Check.orDefault(deferAccept, false);
     }
 
     public static TopologyConfig of(TopologyKind kind) {
-        return new TopologyConfig(kind, null, null, null, null, null, null);
+        return new TopologyConfig(kind, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static Set<String> with(Set<String> base, String... more) {
+        Set<String> all = new java.util.HashSet<>(base);
+        all.addAll(Set.of(more));
+        return Set.copyOf(all);
     }
 
     /** True when {@code parameter} means something for {@code kind}. */
@@ -59,7 +97,7 @@ public record TopologyConfig(
                     .filter(e -> e.getValue().contains(parameter))
                     .map(e -> e.getKey().yamlName())
                     .sorted()
-                    .reduce((a, b) -> a + " or " + b)
+                    .reduce((a, b) -> a + ", " + b)
                     .orElse("no kind");
             throw ConfigException.invalid("topology." + parameter, value,
                     "only with kind " + users + "; this is kind " + kind.yamlName());

@@ -8,7 +8,15 @@ public enum TopologyKind implements YamlEnum {
     /** One listening socket on one boss loop; accepted connections go to a pool of worker loops. */
     @JsonProperty("single-acceptor") SINGLE_ACCEPTOR("single-acceptor"),
     /** N SO_REUSEPORT sockets on one address, each with its own boss/worker loops; the kernel spreads connections. */
-    @JsonProperty("reuseport") REUSEPORT("reuseport");
+    @JsonProperty("reuseport") REUSEPORT("reuseport"),
+    /** Prefork: one listening socket watched by N loops at once; each accepts (thundering herd) and serves. */
+    @JsonProperty("shared-listener") SHARED_LISTENER("shared-listener"),
+    /** One thread: blocking accept, serve that connection to its end, then the next. */
+    @JsonProperty("iterative") ITERATIVE("iterative"),
+    /** A blocking acceptor thread and a new (platform or virtual) thread for each connection. */
+    @JsonProperty("thread-per-connection") THREAD_PER_CONNECTION("thread-per-connection"),
+    /** A blocking acceptor hands connections to a fixed pool of blocking worker threads through a bounded queue. */
+    @JsonProperty("thread-pool") THREAD_POOL("thread-pool");
 
     private final String yamlName;
 
@@ -20,5 +28,10 @@ public enum TopologyKind implements YamlEnum {
     @Override
     public String yamlName() {
         return yamlName;
+    }
+
+    /** True for the kinds built on Netty event loops; the others serve each connection on a blocking thread. */
+    public boolean eventLoops() {
+        return this == SINGLE_ACCEPTOR || this == REUSEPORT || this == SHARED_LISTENER;
     }
 }

@@ -61,11 +61,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
 
-    HttpServerHandler(HttpSettings settings, LoopStats loop, TimeoutHandler timeouts) {
+    HttpServerHandler(HttpSettings settings, LoopStats loop, String thread, TimeoutHandler timeouts) {
         this.settings = settings;
         this.loop = loop;
         this.timeouts = timeouts;
-        this.encoder = new ResponseEncoder(loop);
+        this.encoder = new ResponseEncoder(loop.listener().index(), thread);
     }
 
     @Override
@@ -176,6 +176,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                     connection, head);
         }
         send(ctx, out, payload, connection != null && connection != ResponseEncoder.keepAliveHeader());
+        timeouts.responseSent();
         loop.requestServed();
         settings.metrics.recordRequest(System.nanoTime() - startNanos);
         request = null;
@@ -211,7 +212,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers with {@code status}, then closes: after a bad or oversized request the stream cannot be trusted. */
     private void fail(ChannelHandlerContext ctx, Status status, String message) {
-        timeouts.requestComplete();
         boolean head = request != null && request.method() == HttpMethod.HEAD;
         ByteBuf out = text(ctx, status, null, message + "\n", ResponseEncoder.closeHeader(), head);
         send(ctx, out, null, true);

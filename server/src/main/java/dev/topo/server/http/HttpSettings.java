@@ -5,6 +5,7 @@ import dev.topo.server.config.WorkConfig;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 
 /** What every HTTP connection of one server shares: limits, metrics, and the bytes {@code /work} answers with. */
 final class HttpSettings {
@@ -20,11 +21,13 @@ final class HttpSettings {
         this.work = work;
         this.metrics = metrics;
         this.maxBodyBytes = limits.maxBodySize().bytes();
-        int size = work.maxBytes().toInt();
-        ByteBuf buf = Unpooled.directBuffer(Math.max(size, 1));
-        for (int i = 0; i < size; i++) {
-            buf.writeByte('x');
+        // A JDK direct buffer, freed by the GC with the server: it lives as long as the server, so reference
+        // counting it would only make the leak detector report it at every stop.
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(work.maxBytes().toInt(), 1));
+        while (bytes.hasRemaining()) {
+            bytes.put((byte) 'x');
         }
-        this.filler = Unpooled.unreleasableBuffer(buf.asReadOnly());
+        bytes.flip();
+        this.filler = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
     }
 }

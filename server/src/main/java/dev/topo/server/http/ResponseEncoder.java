@@ -1,6 +1,5 @@
 package dev.topo.server.http;
 
-import dev.topo.server.metrics.LoopStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,9 +44,8 @@ final class ResponseEncoder {
     /** The {@code X-Topo-Listener} and {@code X-Topo-Loop} lines: fixed for a connection's lifetime. */
     private final byte[] identity;
 
-    ResponseEncoder(LoopStats loop) {
-        this.identity = ascii("X-Topo-Listener: " + loop.listener().index() + "\r\nX-Topo-Loop: " + loop.name()
-                + "\r\n");
+    ResponseEncoder(int listener, String thread) {
+        this.identity = ascii("X-Topo-Listener: " + listener + "\r\nX-Topo-Loop: " + thread + "\r\n");
     }
 
     /**

@@ -10,11 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two timeouts on one timer. The request timeout runs from the first byte of a request until the request handler
- * says the request is complete, so a client that dribbles its headers or body (slowloris) is cut off with 408; the
- * idle timeout closes a connection that sends nothing between requests. It sits before the decoder because a
- * request that is still arriving has produced no message yet.
+ * has read it whole, so a client that dribbles its headers or body (slowloris) is cut off with 408; the idle timeout
+ * closes a connection that sends nothing between requests. While a request is being handled neither applies. It
+ * sits before the decoder because a request that is still arriving has produced no message yet.
  *
  * <p>One task per connection, re-armed lazily: the per-request cost is a clock read, not a timer (de)registration.
+ * The request handler may run on an offload thread, so the state it touches is volatile.
  */
 final class TimeoutHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
@@ -25,8 +26,9 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long requestNanos;
     private ChannelHandlerContext ctx;
     private Future<?> check;
-    private long lastActivity;
-    private long requestStart = IDLE;
+    private volatile long lastActivity;
+    private volatile long requestStart = IDLE;
+    private volatile boolean handling;
 
     /** {@code requestNanos <= 0} turns the request timeout off (protocols without requests, such as echo). */
     TimeoutHandler(long idleNanos, long requestNanos) {
@@ -51,9 +53,15 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** The request handler read a whole request: its read deadline no longer applies; idleness counts from now. */
+    /** The request handler read a whole request: its read deadline no longer applies while it is handled. */
     void requestComplete() {
         requestStart = IDLE;
+        handling = true;
+    }
+
+    /** The response was written: idleness counts from now. */
+    void responseSent() {
+        handling = false;
         lastActivity = System.nanoTime();
     }
 
@@ -84,8 +92,13 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        if (requestStart != IDLE) {
-            long left = requestStart + requestNanos - now;
+        if (handling) {
+            schedule(idleNanos);
+            return;
+        }
+        long start = requestStart;
+        if (start != IDLE) {
+            long left = start + requestNanos - now;
             if (left <= 0) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
                 return;

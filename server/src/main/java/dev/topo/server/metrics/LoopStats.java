@@ -4,8 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Counters of one event loop. Only that loop's thread writes them, so plain opaque stores suffice: no atomic
- * read-modify-write on the per-request path, while scrapes from the admin thread still see recent values.
+ * Counters of one event loop (or of the threads of a blocking model). When only the loop's thread writes them,
+ * opaque stores suffice: no atomic read-modify-write on the per-request path, while scrapes from the admin thread
+ * still see recent values. Where several threads write (offloaded handlers, thread-per-connection) the same fields
+ * are updated atomically instead.
  */
 public final class LoopStats {
     private static final VarHandle ACTIVE;
@@ -13,6 +15,7 @@ public final class LoopStats {
     private static final VarHandle REQUESTS;
     private static final VarHandle BYTES_IN;
     private static final VarHandle BYTES_OUT;
+    private static final VarHandle EMPTY_WAKEUPS;
 
     static {
         try {
@@ -22,6 +25,7 @@ public final class LoopStats {
             REQUESTS = lookup.findVarHandle(LoopStats.class, "requests", long.class);
             BYTES_IN = lookup.findVarHandle(LoopStats.class, "bytesIn", long.class);
             BYTES_OUT = lookup.findVarHandle(LoopStats.class, "bytesOut", long.class);
+            EMPTY_WAKEUPS = lookup.findVarHandle(LoopStats.class, "emptyWakeups", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -29,15 +33,18 @@ public final class LoopStats {
 
     private final ListenerStats listener;
     private final String name;
+    private final boolean sharedWriters;
     @SuppressWarnings("unused") private long active;
     @SuppressWarnings("unused") private long accepted;
     @SuppressWarnings("unused") private long requests;
     @SuppressWarnings("unused") private long bytesIn;
     @SuppressWarnings("unused") private long bytesOut;
+    @SuppressWarnings("unused") private long emptyWakeups;
 
-    LoopStats(ListenerStats listener, String name) {
+    LoopStats(ListenerStats listener, String name, boolean sharedWriters) {
         this.listener = listener;
         this.name = name;
+        this.sharedWriters = sharedWriters;
     }
 
     public ListenerStats listener() {
@@ -70,6 +77,15 @@ public final class LoopStats {
         add(BYTES_OUT, bytes);
     }
 
+    /** The loop woke for a listening socket and accepted nothing: another loop won the race (thundering herd). */
+    public void emptyAcceptWakeup() {
+        add(EMPTY_WAKEUPS, 1);
+    }
+
+    public long emptyAcceptWakeups() {
+        return (long) EMPTY_WAKEUPS.getOpaque(this);
+    }
+
     public long activeConnections() {
         return (long) ACTIVE.getOpaque(this);
     }
@@ -91,6 +107,10 @@ public final class LoopStats {
     }
 
     private void add(VarHandle field, long delta) {
-        field.setOpaque(this, (long) field.getOpaque(this) + delta);
+        if (sharedWriters) {
+            field.getAndAdd(this, delta);
+        } else {
+            field.setOpaque(this, (long) field.getOpaque(this) + delta);
+        }
     }
 }

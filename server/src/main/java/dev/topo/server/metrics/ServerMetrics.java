@@ -38,7 +38,7 @@ public final class ServerMetrics implements AutoCloseable {
     public ServerMetrics(int maxConnections) {
         this.maxConnections = maxConnections;
         this.rejected = Counter.builder("topo.connections.rejected")
-                .description("Connections closed at once because limits.maxConnections was reached")
+                .description("Connections closed at once: limits.maxConnections reached, or a thread-pool queue full")
                 .register(registry);
         this.requests = Timer.builder("topo.requests")
                 .description("Time from a request's headers being decoded to its response being written")
@@ -73,8 +73,14 @@ public final class ServerMetrics implements AutoCloseable {
         return listener;
     }
 
+    /** A loop whose counters only its own thread writes. */
     public LoopStats addLoop(ListenerStats listener, String name) {
-        LoopStats loop = new LoopStats(listener, name);
+        return addLoop(listener, name, false);
+    }
+
+    /** @param sharedWriters true when several threads update the counters (offload, blocking models) */
+    public LoopStats addLoop(ListenerStats listener, String name, boolean sharedWriters) {
+        LoopStats loop = new LoopStats(listener, name, sharedWriters);
         listener.addLoop(loop);
         Tags tags = Tags.of("listener", Integer.toString(listener.index()), "loop", name);
         Gauge.builder("topo.loop.connections.active", loop, LoopStats::activeConnections)
@@ -83,6 +89,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Connections handed to each event loop").tags(tags).register(registry);
         FunctionCounter.builder("topo.loop.requests", loop, LoopStats::requests)
                 .description("Requests answered by each event loop").tags(tags).register(registry);
+        FunctionCounter.builder("topo.loop.accept.wakeups.empty", loop, LoopStats::emptyAcceptWakeups)
+                .description("Wake-ups for a listening socket that accepted nothing (thundering herd)")
+                .tags(tags).register(registry);
         FunctionCounter.builder("topo.loop.received", loop, LoopStats::bytesIn)
                 .baseUnit("bytes").tags(tags).register(registry);
         FunctionCounter.builder("topo.loop.sent", loop, LoopStats::bytesOut)
@@ -107,6 +116,11 @@ public final class ServerMetrics implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /** A connection turned away before it was served (a full thread-pool queue). */
+    public void connectionRejected() {
+        rejected.increment();
     }
 
     public void connectionClosed() {

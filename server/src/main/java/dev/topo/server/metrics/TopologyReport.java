@@ -36,6 +36,7 @@ public final class TopologyReport {
                 m.put("activeConnections", loop.activeConnections());
                 m.put("acceptedConnections", loop.acceptedConnections());
                 m.put("requests", loop.requests());
+                m.put("emptyAcceptWakeups", loop.emptyAcceptWakeups());
                 m.put("bytesIn", loop.bytesIn());
                 m.put("bytesOut", loop.bytesOut());
                 loops.add(m);

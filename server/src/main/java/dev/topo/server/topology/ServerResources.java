@@ -3,22 +3,28 @@ package dev.topo.server.topology;
 import dev.topo.server.config.ServerConfig;
 import dev.topo.server.config.TopologyConfig;
 import dev.topo.server.http.DrainEvent;
+import dev.topo.server.http.Pipelines;
 import dev.topo.server.http.ServerInitializer;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +51,8 @@ final class ServerResources {
     final ServerConfig config;
     final ServerMetrics metrics;
     final TransportChoice transport;
+    final Pipelines pipelines;
+    private final EventExecutorGroup offload;
     private final ChannelGroup connections = new DefaultChannelGroup("topo-connections", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> groups = new CopyOnWriteArrayList<>();
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
@@ -54,6 +62,10 @@ final class ServerResources {
         this.config = config;
         this.metrics = metrics;
         this.transport = TransportChoice.resolve(config.transport(), config.topology().kind());
+        int offloadThreads = config.handler().offloadThreads();
+        this.offload = offloadThreads == 0 ? null
+                : new DefaultEventExecutorGroup(offloadThreads, new LoopThreads(i -> "topo-offload-" + i));
+        this.pipelines = new Pipelines(config, metrics, offload);
     }
 
     /** A group of {@code threads} loops named by {@code name(1..threads)}. */
@@ -82,7 +94,8 @@ final class ServerResources {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("cannot start " + loop, e.getCause());
             }
-            loops.put(loop, metrics.addLoop(listener, name));
+            // Offloaded handlers of many connections count requests on their loop's stats from several threads.
+            loops.put(loop, metrics.addLoop(listener, name, offload != null));
         }
         return loops;
     }
@@ -90,21 +103,31 @@ final class ServerResources {
     /** A bootstrap with the options every listener shares. */
     ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
             Map<EventLoop, LoopStats> loops) {
+        return bootstrap(boss, workers, listener, loops, new ReflectiveChannelFactory<>(transport.serverChannelClass()));
+    }
+
+    /** As above, with listening channels made by {@code channels} (e.g. over an fd that is already listening). */
+    ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
+            Map<EventLoop, LoopStats> loops, ChannelFactory<? extends ServerChannel> channels) {
         TopologyConfig topology = config.topology();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(transport.serverChannelClass())
+                .channelFactory(channels)
                 .option(ChannelOption.SO_BACKLOG, topology.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(topology.acceptBatch()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ServerInitializer(config, metrics, listener, loops, connections));
+                .childHandler(initializer(listener, loops));
         if (transport.epoll() && topology.deferAccept()) {
             // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.
             b.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
         }
         return b;
+    }
+
+    ServerInitializer initializer(ListenerStats listener, Map<EventLoop, LoopStats> loops) {
+        return new ServerInitializer(pipelines, listener, loops, connections);
     }
 
     /** Binds and remembers the listener; a bind failure names the address and the reason. */
@@ -118,6 +141,11 @@ final class ServerResources {
         }
         Channel channel = f.channel();
         listeners.add(channel);
+        return bound(channel, listener, host);
+    }
+
+    /** Records where {@code channel} listens and which thread accepts for it. */
+    InetSocketAddress bound(Channel channel, ListenerStats listener, String host) throws InterruptedException {
         // Reported as configured: a wildcard bind shows as 0.0.0.0, not as the IPv6 any-address the socket got.
         InetSocketAddress bound = new InetSocketAddress(host, ((InetSocketAddress) channel.localAddress()).getPort());
         try {
@@ -126,6 +154,11 @@ final class ServerResources {
             throw new IllegalStateException("listener loop failed", e.getCause());
         }
         return bound;
+    }
+
+    /** The listening channels opened so far, in order. */
+    List<Channel> listeners() {
+        return List.copyOf(listeners);
     }
 
     boolean draining() {
@@ -154,6 +187,10 @@ final class ServerResources {
         log.info("drained {} connections ({} forced)", open, forced);
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        }
+        if (offload != null) {
+            offload.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            offload.terminationFuture().await(10, TimeUnit.SECONDS);
         }
         for (EventLoopGroup group : groups) {
             group.terminationFuture().await(10, TimeUnit.SECONDS);

@@ -12,6 +12,10 @@ public final class Topologies {
         return switch (config.topology().kind()) {
             case SINGLE_ACCEPTOR -> new SingleAcceptorTopology(config, metrics);
             case REUSEPORT -> new ReusePortTopology(config, metrics);
+            case SHARED_LISTENER -> new SharedListenerTopology(config, metrics);
+            case ITERATIVE -> new IterativeTopology(config, metrics);
+            case THREAD_PER_CONNECTION -> new ThreadPerConnectionTopology(config, metrics);
+            case THREAD_POOL -> new ThreadPoolTopology(config, metrics);
         };
     }
 }

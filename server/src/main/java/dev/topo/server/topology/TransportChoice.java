@@ -19,8 +19,8 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannelClass, boolean epoll) {
 
     private static final Logger log = LoggerFactory.getLogger(TransportChoice.class);
-    /** Kinds that cannot be expressed on NIO: Java's NIO has no SO_REUSEPORT. */
-    private static final Set<TopologyKind> EPOLL_ONLY = Set.of(TopologyKind.REUSEPORT);
+    /** Kinds that cannot be expressed on NIO: it has no SO_REUSEPORT, and no channel over an existing fd. */
+    private static final Set<TopologyKind> EPOLL_ONLY = Set.of(TopologyKind.REUSEPORT, TopologyKind.SHARED_LISTENER);
 
     public static TransportChoice resolve(Transport requested, TopologyKind kind) {
         boolean available = Epoll.isAvailable();
@@ -36,7 +36,7 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
             case NIO -> {
                 if (needsEpoll) {
                     throw ConfigException.invalid("transport", "nio", "epoll or auto for kind " + kind.yamlName()
-                            + ", which needs SO_REUSEPORT");
+                            + ", which needs the native transport");
                 }
                 log.warn("transport nio: running {} on Java NIO; epoll-only options (deferAccept) are ignored",
                         kind.yamlName());

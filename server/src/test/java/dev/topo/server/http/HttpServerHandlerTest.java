@@ -38,7 +38,7 @@ class HttpServerHandlerTest {
         HttpSettings settings = new HttpSettings(limits, new WorkConfig(null, null, DataSize.ofBytes(100)), metrics);
         TimeoutHandler timeouts = new TimeoutHandler(Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(5).toNanos());
         ch = new EmbeddedChannel(timeouts, new HttpRequestDecoder(new HttpDecoderConfig().setMaxHeaderSize(512)),
-                new HttpServerHandler(settings, loop, timeouts));
+                new HttpServerHandler(settings, loop, loop.name(), timeouts));
     }
 
     @AfterEach

@@ -1,0 +1,66 @@
+package dev.topo.server.http;
+
+import dev.topo.server.config.LimitsConfig;
+import dev.topo.server.config.Protocol;
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.metrics.LoopStats;
+import dev.topo.server.metrics.ServerMetrics;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+/**
+ * The handlers of one connection, for the configured protocol. Every topology uses it, the event-loop ones through
+ * {@link ServerInitializer} and the blocking ones on an embedded channel, so every model serves the same routes with
+ * the same limits and headers.
+ */
+public final class Pipelines {
+    private final Protocol protocol;
+    private final HttpSettings settings;
+    private final HttpDecoderConfig decoderConfig;
+    private final ServerMetrics metrics;
+    private final EventExecutorGroup offload;
+
+    /** @param offload where request handling runs, or null to run it on the connection's own thread */
+    public Pipelines(ServerConfig config, ServerMetrics metrics, EventExecutorGroup offload) {
+        LimitsConfig limits = config.limits();
+        this.protocol = config.protocol();
+        this.settings = new HttpSettings(limits, config.work(), metrics);
+        // Header validation re-checks every name and value byte; Topo never forwards headers anywhere, so the
+        // decoder's own parsing is protection enough and the per-request cost is not worth paying.
+        this.decoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLineLength().toInt())
+                .setMaxHeaderSize(limits.maxHeaderSize().toInt())
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
+        this.metrics = metrics;
+        this.offload = offload;
+    }
+
+    /**
+     * Adds the connection's handlers to {@code p}.
+     *
+     * @param loop   whose counters this connection updates
+     * @param thread the name sent in {@code X-Topo-Loop}: the loop's, or the blocking thread's
+     */
+    public void build(ChannelPipeline p, LoopStats loop, String thread) {
+        p.addLast("metrics", new ConnectionMetricsHandler(metrics, loop));
+        long idle = settings.limits.idleTimeout().toNanos();
+        if (protocol == Protocol.ECHO) {
+            p.addLast("timeouts", new TimeoutHandler(idle, 0));
+            p.addLast("echo", EchoHandler.INSTANCE);
+            return;
+        }
+        TimeoutHandler timeouts = new TimeoutHandler(idle, settings.limits.requestTimeout().toNanos());
+        p.addLast("timeouts", timeouts);
+        p.addLast("decoder", new HttpRequestDecoder(decoderConfig));
+        HttpServerHandler handler = new HttpServerHandler(settings, loop, thread, timeouts);
+        if (offload != null) {
+            // Netty pins the connection to one executor of the group, so its requests stay in order.
+            p.addLast(offload, "http", handler);
+        } else {
+            p.addLast("http", handler);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.http.Pipelines;
+import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.metrics.LoopStats;
+import dev.topo.server.metrics.ServerMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the blocking models share: a blocking {@link ServerSocket}, and {@link #serve} which runs one connection to
+ * its end on the calling thread. The bytes go through the very handlers the event-loop topologies use, on an
+ * {@link EmbeddedChannel} driven by this thread, so every model answers the same routes with the same limits,
+ * headers and metrics; only who waits on the socket differs.
+ */
+final class BlockingServer {
+    private static final Logger log = LoggerFactory.getLogger(BlockingServer.class);
+
+    final ServerConfig config;
+    final ServerMetrics metrics;
+    final ListenerStats listener;
+    private final Pipelines pipelines;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** How often a blocked read wakes to run the timeout checks; a quarter of the shortest timeout. */
+    private final int tickMillis;
+    private ServerSocket serverSocket;
+    private volatile boolean draining;
+
+    BlockingServer(ServerConfig config, ServerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.listener = metrics.addListener(0);
+        this.pipelines = new Pipelines(config, metrics, null);
+        Duration shortest = config.limits().idleTimeout().compareTo(config.limits().requestTimeout()) < 0
+                ? config.limits().idleTimeout() : config.limits().requestTimeout();
+        this.tickMillis = (int) Math.max(20, Math.min(1_000, shortest.toMillis() / 4));
+    }
+
+    InetSocketAddress bind(String acceptorThread) {
+        String host = config.bind().host();
+        int port = config.bind().port();
+        try {
+            ServerSocket ss = new ServerSocket();
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(host, port), config.topology().backlog());
+            serverSocket = ss;
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "
+                    + e.getMessage(), e));
+        }
+        InetSocketAddress bound = new InetSocketAddress(host, serverSocket.getLocalPort());
+        listener.bound(bound, acceptorThread);
+        return bound;
+    }
+
+    /** The next connection, or null once the listener is closed. */
+    Socket accept() {
+        try {
+            Socket socket = serverSocket.accept();
+            listener.accepted();
+            return socket;
+        } catch (IOException e) {
+            if (!serverSocket.isClosed()) {
+                log.warn("accept failed", e);
+            }
+            return null;
+        }
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Serves {@code socket} until either side closes it; {@code thread} is what {@code X-Topo-Loop} says. */
+    void serve(Socket socket, LoopStats loop, String thread) {
+        open.add(socket);
+        EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel c) {
+                pipelines.build(c.pipeline(), loop, thread);
+            }
+        });
+        try (socket) {
+            if (draining) {
+                return;
+            }
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(tickMillis);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            byte[] buf = new byte[16 * 1024];
+            while (ch.isOpen()) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException tick) {
+                    ch.runScheduledPendingTasks();
+                    writeOut(ch, out);
+                    continue;
+                }
+                if (n < 0) {
+                    break;
+                }
+                // A copy: the decoder may keep slices of its input past this call, and buf is reused.
+                ch.writeInbound(ch.alloc().buffer(n).writeBytes(buf, 0, n));
+                writeOut(ch, out);
+            }
+        } catch (SocketException e) {
+            log.debug("connection reset: {}", e.getMessage());
+        } catch (IOException e) {
+            log.debug("connection failed", e);
+        } finally {
+            ch.finishAndReleaseAll();
+            open.remove(socket);
+        }
+    }
+
+    private static void writeOut(EmbeddedChannel ch, OutputStream out) throws IOException {
+        for (Object msg = ch.readOutbound(); msg != null; msg = ch.readOutbound()) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                buf.getBytes(buf.readerIndex(), out, buf.readableBytes());
+            } finally {
+                buf.release();
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Closes the listener and half-closes every connection's input: a thread busy with a request finishes it and
+     * writes the response, then reads end-of-stream and closes.
+     */
+    void beginDrain() {
+        draining = true;
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            log.debug("closing the listener", e);
+        }
+        for (Socket s : open) {
+            try {
+                s.shutdownInput();
+            } catch (IOException e) {
+                log.debug("half-closing {}", s, e);
+            }
+        }
+    }
+
+    /** What the drain left open. */
+    int closeAll() {
+        int left = open.size();
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.debug("closing {}", s, e);
+            }
+        }
+        return left;
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+}

@@ -61,11 +61,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
 
-    HttpServerHandler(HttpSettings settings, LoopStats loop, String thread, TimeoutHandler timeouts) {
+    /** @param encoder encodes responses with this connection's {@code X-Topo-*} identity headers */
+    HttpServerHandler(HttpSettings settings, LoopStats loop, ResponseEncoder encoder, TimeoutHandler timeouts) {
         this.settings = settings;
         this.loop = loop;
         this.timeouts = timeouts;
-        this.encoder = new ResponseEncoder(loop.listener().index(), thread);
+        this.encoder = encoder;
     }
 
     @Override

@@ -24,8 +24,10 @@ final class HttpSettings {
         // A JDK direct buffer, freed by the GC with the server: it lives as long as the server, so reference
         // counting it would only make the leak detector report it at every stop.
         ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(work.maxBytes().toInt(), 1));
+        byte[] chunk = new byte[Math.min(bytes.capacity(), 64 * 1024)];
+        java.util.Arrays.fill(chunk, (byte) 'x');
         while (bytes.hasRemaining()) {
-            bytes.put((byte) 'x');
+            bytes.put(chunk, 0, Math.min(chunk.length, bytes.remaining()));
         }
         bytes.flip();
         this.filler = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());

@@ -48,14 +48,15 @@ public final class Pipelines {
         p.addLast("metrics", new ConnectionMetricsHandler(metrics, loop));
         long idle = settings.limits.idleTimeout().toNanos();
         if (protocol == Protocol.ECHO) {
-            p.addLast("timeouts", new TimeoutHandler(idle, 0));
+            p.addLast("timeouts", new TimeoutHandler(idle, 0, null));
             p.addLast("echo", EchoHandler.INSTANCE);
             return;
         }
-        TimeoutHandler timeouts = new TimeoutHandler(idle, settings.limits.requestTimeout().toNanos());
+        ResponseEncoder encoder = new ResponseEncoder(loop.listener().index(), thread);
+        TimeoutHandler timeouts = new TimeoutHandler(idle, settings.limits.requestTimeout().toNanos(), encoder);
         p.addLast("timeouts", timeouts);
         p.addLast("decoder", new HttpRequestDecoder(decoderConfig));
-        HttpServerHandler handler = new HttpServerHandler(settings, loop, thread, timeouts);
+        HttpServerHandler handler = new HttpServerHandler(settings, loop, encoder, timeouts);
         if (offload != null) {
             // Netty pins the connection to one executor of the group, so its requests stay in order.
             p.addLast(offload, "http", handler);

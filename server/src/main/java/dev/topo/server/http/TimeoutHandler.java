@@ -1,6 +1,5 @@
 package dev.topo.server.http;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,22 +17,27 @@ import java.util.concurrent.TimeUnit;
  * The request handler may run on an offload thread, so the state it touches is volatile.
  */
 final class TimeoutHandler extends ChannelInboundHandlerAdapter {
-    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
-            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_TIMEOUT = "request headers and body took longer than limits.requestTimeout\n"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final long IDLE = -1;
 
     private final long idleNanos;
     private final long requestNanos;
+    private final ResponseEncoder encoder;
     private ChannelHandlerContext ctx;
     private Future<?> check;
     private volatile long lastActivity;
     private volatile long requestStart = IDLE;
     private volatile boolean handling;
 
-    /** {@code requestNanos <= 0} turns the request timeout off (protocols without requests, such as echo). */
-    TimeoutHandler(long idleNanos, long requestNanos) {
+    /**
+     * @param requestNanos {@code <= 0} turns the request timeout off (protocols without requests, such as echo)
+     * @param encoder      writes the 408, with the connection's identity headers; null when requests are off
+     */
+    TimeoutHandler(long idleNanos, long requestNanos, ResponseEncoder encoder) {
         this.idleNanos = idleNanos;
         this.requestNanos = requestNanos;
+        this.encoder = encoder;
     }
 
     @Override
@@ -100,7 +104,9 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
         if (start != IDLE) {
             long left = start + requestNanos - now;
             if (left <= 0) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(encoder.encode(ctx.alloc(), ResponseEncoder.Status.REQUEST_TIMEOUT,
+                        ResponseEncoder.TEXT_PLAIN, null, REQUEST_TIMEOUT.length, ResponseEncoder.closeHeader(),
+                        REQUEST_TIMEOUT, false)).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             schedule(left);

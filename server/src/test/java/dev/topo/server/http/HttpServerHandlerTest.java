@@ -36,9 +36,11 @@ class HttpServerHandlerTest {
         LimitsConfig limits = new LimitsConfig(null, Duration.ofSeconds(5), Duration.ofSeconds(5), null,
                 DataSize.ofBytes(512), DataSize.ofBytes(16));
         HttpSettings settings = new HttpSettings(limits, new WorkConfig(null, null, DataSize.ofBytes(100)), metrics);
-        TimeoutHandler timeouts = new TimeoutHandler(Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(5).toNanos());
+        ResponseEncoder encoder = new ResponseEncoder(3, loop.name());
+        TimeoutHandler timeouts = new TimeoutHandler(Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(5).toNanos(),
+                encoder);
         ch = new EmbeddedChannel(timeouts, new HttpRequestDecoder(new HttpDecoderConfig().setMaxHeaderSize(512)),
-                new HttpServerHandler(settings, loop, loop.name(), timeouts));
+                new HttpServerHandler(settings, loop, encoder, timeouts));
     }
 
     @AfterEach

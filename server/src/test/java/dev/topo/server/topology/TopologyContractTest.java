@@ -202,6 +202,7 @@ class TopologyContractTest {
             long began = System.nanoTime();
             Response r = c.read();
             assertEquals(408, r.status());
+            assertNotNull(r.loop(), "the 408 names its loop like every response");
             assertTrue(c.closedByServer());
             assertTrue(System.nanoTime() - began < TimeUnit.SECONDS.toNanos(3));
         }

@@ -253,7 +253,11 @@ class DeploymentManifestsTest {
     void composeSwitchesTopologyByOneVariableOrOneFileAndHidesLoadgenBehindAProfile() throws IOException {
         JsonNode services = readSingle(DOCKER.resolve("compose.yaml")).path("services");
         JsonNode server = services.path("server");
-        assertTrue(server.path("environment").has("TOPO_TOPOLOGY"), "server environment must pass TOPO_TOPOLOGY");
+        JsonNode environment = server.path("environment");
+        boolean passesTopology = environment.isArray()
+                ? texts(environment).stream().anyMatch(e -> e.equals("TOPO_TOPOLOGY") || e.startsWith("TOPO_TOPOLOGY="))
+                : environment.has("TOPO_TOPOLOGY");
+        assertTrue(passesTopology, "server environment must pass TOPO_TOPOLOGY");
         List<String> volumes = texts(server.path("volumes"));
         String mount = volumes.stream().filter(v -> v.contains(":" + IMAGE_CONFIG_PATH)).findFirst()
                 .orElseGet(() -> fail("no volume mounts " + IMAGE_CONFIG_PATH + ": " + volumes));

@@ -1,0 +1,245 @@
+package dev.topo.loadgen.engine;
+
+import dev.topo.loadgen.stats.SpreadCounter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * One client connection: the channel handler, its in-flight requests and its response parser. Runs on its
+ * worker's event loop only. In-flight requests live in two rings of {@code pipeline} longs, so a request costs no
+ * allocation.
+ */
+final class Connection extends ChannelInboundHandlerAdapter implements ResponseParser.Sink, ChannelFutureListener {
+
+    private final Worker worker;
+    private final WorkerStats stats;
+    private final ResponseParser parser;
+    /** Latency origin: the intended send time (open loop), the connect start (per-request) or the send time. */
+    private final long[] origin;
+    private final long[] sent;
+    private int head;
+    private int count;
+
+    final long connectStart;
+    /** Intended time of the request this per-request connection was opened for. */
+    final long intended;
+    Channel channel;
+    ChannelHandlerContext ctx;
+    boolean active;
+    /** An error has been counted for this connection; nothing more is counted for it. */
+    boolean failed;
+    /** The server announced Connection: close; no more requests go on this connection. */
+    boolean closing;
+    long closeWaitStart;
+    /** Index in the worker's connection list, for O(1) removal. */
+    int slot = -1;
+    boolean idle;
+    private boolean wrote;
+    private long readTime;
+    private SpreadCounter.Cell listenerCell;
+    private SpreadCounter.Cell loopCell;
+    private int listenerGeneration = -1;
+    private int loopGeneration = -1;
+
+    Connection(Worker worker, long connectStart, long intended) {
+        this.worker = worker;
+        this.stats = worker.stats;
+        this.parser = worker.newParser();
+        int p = worker.pipeline;
+        this.origin = new long[p];
+        this.sent = new long[p];
+        this.connectStart = connectStart;
+        this.intended = intended;
+    }
+
+    int inFlight() {
+        return count;
+    }
+
+    long oldestSent() {
+        return sent[head];
+    }
+
+    /** Writes one request without flushing; the caller flushes once per batch. */
+    void send(long originTime, long now) {
+        int tail = head + count;
+        if (tail >= sent.length) {
+            tail -= sent.length;
+        }
+        origin[tail] = originTime;
+        sent[tail] = now;
+        count++;
+        ctx.write(worker.request.next(), ctx.voidPromise());
+        stats.add(WorkerStats.BYTES_WRITTEN, worker.request.length());
+        wrote = true;
+    }
+
+    void flush() {
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+    }
+
+    /** Counts {@code kind} once for this connection and closes it. */
+    void fail(ErrorKind kind) {
+        if (!failed) {
+            failed = true;
+            if (!worker.forced) {
+                stats.error(kind);
+            }
+        }
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    // Connect outcome.
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        if (!future.isSuccess()) {
+            // A channel that never became active gets no channelInactive: clean up here. A connect the timeout scan
+            // abandoned has been counted already.
+            if (!failed && !future.isCancelled()) {
+                failed = true;
+                if (!worker.forced) {
+                    stats.error(Errors.classify(future.cause()));
+                }
+            }
+            worker.onConnectFailed(this);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        active = true;
+        long now = System.nanoTime();
+        stats.inc(WorkerStats.CONNECTIONS_OPENED);
+        stats.inc(WorkerStats.OPEN_CONNECTIONS);
+        if (!worker.forced) {
+            WorkerStats.record(stats.connect, now - connectStart);
+        }
+        worker.onActive(this, now);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            readTime = System.nanoTime();
+            stats.add(WorkerStats.BYTES_READ, buf.readableBytes());
+            parser.feed(buf, this);
+        } catch (ResponseParser.ProtocolException e) {
+            fail(ErrorKind.PROTOCOL);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** One flush per read batch of this connection, however many responses the batch completed. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void onResponseStart() {
+        if (count > 0 && !worker.forced) {
+            WorkerStats.record(stats.ttfb, readTime - sent[head]);
+        }
+    }
+
+    @Override
+    public void onTopoHeader(int which, ByteBuf buf, int index, int length) {
+        if (worker.forced) {
+            return;
+        }
+        if (which == 0) {
+            if (listenerCell == null || !listenerCell.matches(buf, index, length)) {
+                listenerCell = stats.listeners.cell(buf, index, length);
+            }
+            listenerCell.countResponse();
+            if (listenerGeneration != stats.generation) {
+                listenerGeneration = stats.generation;
+                listenerCell.countConnection();
+            }
+        } else {
+            if (loopCell == null || !loopCell.matches(buf, index, length)) {
+                loopCell = stats.loops.cell(buf, index, length);
+            }
+            loopCell.countResponse();
+            if (loopGeneration != stats.generation) {
+                loopGeneration = stats.generation;
+                loopCell.countConnection();
+            }
+        }
+    }
+
+    @Override
+    public void onResponse(int status, boolean close) {
+        if (count == 0) {
+            fail(ErrorKind.PROTOCOL);
+            return;
+        }
+        long o = origin[head];
+        long s = sent[head];
+        if (++head == sent.length) {
+            head = 0;
+        }
+        count--;
+        long now = readTime;
+        if (!worker.forced) {
+            WorkerStats.record(stats.latency, now - o);
+            if (worker.openLoop) {
+                WorkerStats.record(stats.uncorrected, now - s);
+            }
+            stats.inc(WorkerStats.RESPONSES);
+            stats.status(status);
+            if (status >= 400) {
+                stats.error(ErrorKind.BAD_STATUS);
+            }
+        }
+        if (close) {
+            closing = true;
+        }
+        worker.onResponse(this, now);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        active = false;
+        stats.add(WorkerStats.OPEN_CONNECTIONS, -1);
+        try {
+            readTime = System.nanoTime();
+            parser.onEof(this);
+        } catch (ResponseParser.ProtocolException e) {
+            fail(ErrorKind.PROTOCOL);
+        }
+        // Requests pipelined behind a response that announced Connection: close were never processed: the server
+        // said so, it is not an error.
+        if (count > 0 && !failed && !closing && !worker.stopping) {
+            failed = true;
+            stats.error(ErrorKind.CLOSED);
+        }
+        parser.release();
+        worker.onClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ErrorKind kind = Errors.classify(cause);
+        if (closing && kind == ErrorKind.RESET) {
+            // A server that closes with our pipelined requests unread makes its kernel send an RST: the
+            // consequence of the close it announced, not a separate failure.
+            failed = true;
+            ctx.close();
+            return;
+        }
+        fail(kind);
+    }
+}

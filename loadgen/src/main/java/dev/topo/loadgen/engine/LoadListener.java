@@ -1,0 +1,23 @@
+package dev.topo.loadgen.engine;
+
+/**
+ * How the engine reports while it runs. Called on the engine's reporting thread, never on an event loop, so a
+ * slow listener delays the next report but not the load.
+ */
+public interface LoadListener {
+
+    LoadListener NONE = new LoadListener() {
+    };
+
+    /** Connections are being opened; {@code transport} is "epoll" or "nio". */
+    default void onStart(LoadSpec spec, String transport) {
+    }
+
+    /** The warm-up is over; what was recorded so far has been discarded. */
+    default void onWarmupEnd() {
+    }
+
+    /** One measured interval; {@code histograms} are only valid during the call. */
+    default void onInterval(TimelinePoint point, IntervalHistograms histograms) {
+    }
+}

@@ -1,0 +1,89 @@
+package dev.topo.loadgen.engine;
+
+import dev.topo.loadgen.stats.Histograms;
+import dev.topo.loadgen.stats.SpreadCounter;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The recording side of one event loop thread. The loop thread is the only writer, so counters are plain
+ * read-then-lazySet (no atomic read-modify-write) and recorders are {@link SingleWriterRecorder}s; the engine's
+ * reporting thread reads both once a second.
+ */
+final class WorkerStats {
+
+    static final int RESPONSES = 0;
+    static final int BYTES_READ = 1;
+    static final int BYTES_WRITTEN = 2;
+    static final int CONNECTIONS_OPENED = 3;
+    static final int OPEN_CONNECTIONS = 4;
+    static final int BLOCKED_REQUESTS = 5;
+    static final int BLOCKED_NANOS = 6;
+    static final int BLOCKED_MAX_NANOS = 7;
+    /** Status classes 1xx..5xx at STATUS_BASE + 1 .. STATUS_BASE + 5; anything else at STATUS_BASE. */
+    static final int STATUS_BASE = 8;
+    static final int ERROR_BASE = STATUS_BASE + 6;
+    static final int SIZE = ERROR_BASE + ErrorKind.values().length;
+
+    final AtomicLongArray counters = new AtomicLongArray(SIZE);
+    final SingleWriterRecorder latency = Histograms.newRecorder();
+    final SingleWriterRecorder uncorrected = Histograms.newRecorder();
+    final SingleWriterRecorder connect = Histograms.newRecorder();
+    final SingleWriterRecorder ttfb = Histograms.newRecorder();
+    final SpreadCounter listeners = new SpreadCounter();
+    final SpreadCounter loops = new SpreadCounter();
+    /** Bumped when the warm-up ends, so connections count themselves again in the spread. */
+    int generation;
+
+    void inc(int slot) {
+        counters.lazySet(slot, counters.get(slot) + 1);
+    }
+
+    void add(int slot, long delta) {
+        counters.lazySet(slot, counters.get(slot) + delta);
+    }
+
+    void max(int slot, long value) {
+        if (value > counters.get(slot)) {
+            counters.lazySet(slot, value);
+        }
+    }
+
+    void error(ErrorKind kind) {
+        inc(ERROR_BASE + kind.ordinal());
+    }
+
+    void status(int status) {
+        int c = status / 100;
+        inc(STATUS_BASE + (c >= 1 && c <= 5 ? c : 0));
+    }
+
+    static void record(SingleWriterRecorder r, long nanos) {
+        r.recordValue(Histograms.clamp(nanos));
+    }
+
+    /** Called on the loop thread when the warm-up ends, for what is not a plain counter. */
+    void resetForMeasurement() {
+        listeners.reset();
+        loops.reset();
+        generation++;
+        counters.lazySet(BLOCKED_MAX_NANOS, 0);
+    }
+
+    /** Reads one recorder's intervals on the reporting thread, recycling the previous interval histogram. */
+    static final class IntervalReader {
+        private final SingleWriterRecorder recorder;
+        private Histogram last;
+
+        IntervalReader(SingleWriterRecorder recorder) {
+            this.recorder = recorder;
+        }
+
+        Histogram next() {
+            last = recorder.getIntervalHistogram(last);
+            return last;
+        }
+    }
+}

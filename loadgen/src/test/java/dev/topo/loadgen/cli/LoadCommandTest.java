@@ -1,0 +1,158 @@
+package dev.topo.loadgen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.topo.loadgen.support.TestHttpServer;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class LoadCommandTest {
+
+    /** Exit code and what the command printed. */
+    record Outcome(int code, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = LoadCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void thresholdsSetTheExitCode() {
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            Outcome met = run(server.url(), "-d", "1s", "-q", "--max-p99", "10s", "--max-error-rate", "0%");
+            assertEquals(0, met.code(), met.err());
+            assertTrue(met.out().contains("Requests/sec:"), met.out());
+
+            Outcome slow = run(server.url(), "-d", "1s", "-q", "--max-p99", "1us");
+            assertEquals(3, slow.code(), slow.err());
+            assertTrue(slow.err().contains("p99"), slow.err());
+        }
+        try (TestHttpServer failing = TestHttpServer.start((s, ctx, req, n, c) ->
+                s.respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of()))) {
+            Outcome errors = run(failing.url(), "-d", "1s", "-q", "--max-error-rate", "0.01");
+            assertEquals(3, errors.code(), errors.err());
+            assertTrue(errors.err().contains("error rate"), errors.err());
+            assertTrue(errors.out().contains("bad_status"), errors.out());
+        }
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() {
+        List<String[]> bad = List.of(
+                new String[]{"ftp://127.0.0.1:1/"},
+                new String[]{"http://"},
+                new String[]{"http://127.0.0.1:8080/", "-c", "0"},
+                new String[]{"http://127.0.0.1:8080/", "-d", "soon"},
+                new String[]{"http://127.0.0.1:8080/", "--connection-mode", "sometimes"},
+                new String[]{"http://127.0.0.1:8080/", "--max-error-rate", "lots"},
+                new String[]{"http://127.0.0.1:8080/", "--max-p99", "fast"},
+                new String[]{"http://127.0.0.1:8080/", "-H", "no colon"},
+                new String[]{"http://127.0.0.1:8080/", "--body", "@/nonexistent/file"},
+                new String[]{"http://127.0.0.1:8080/", "--no-such-option"},
+                new String[]{"http://127.0.0.1:8080/", "-t", "4", "-c", "2"},
+                new String[]{});
+        for (String[] args : bad) {
+            Outcome o = run(args);
+            String what = String.join(" ", args);
+            assertEquals(2, o.code(), what + ": " + o.err());
+            assertTrue(o.err().startsWith("error: "), what + ": " + o.err());
+            assertEquals(1, o.err().strip().lines().count(), what + ": " + o.err());
+            assertFalse(o.err().contains("Exception"), what + ": " + o.err());
+        }
+    }
+
+    @Test
+    void unreachableTargetExitsOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Outcome o = run("http://127.0.0.1:" + port + "/", "-d", "1s");
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().startsWith("error: cannot connect to 127.0.0.1:" + port), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+
+        Outcome unknown = run("http://no-such-host.invalid/", "-d", "1s");
+        assertEquals(1, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("no-such-host.invalid"), unknown.err());
+    }
+
+    @Test
+    void writesJsonCsvAndHdrLog(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Path csv = dir.resolve("r.csv");
+        Path hdr = dir.resolve("r.hlog");
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> s.respond(ctx, req,
+                HttpResponseStatus.OK, Map.of("X-Topo-Listener", "0", "X-Topo-Loop", "loop-" + c % 2)))) {
+            Outcome o = run(server.url(), "-d", "2s", "-c", "4", "-q", "--rate", "500", "--json", json.toString(),
+                    "--csv", csv.toString(), "--hdr-log", hdr.toString());
+            assertEquals(0, o.code(), o.err());
+            JsonNode root = dev.topo.loadgen.report.JsonReport.mapper().readTree(json.toFile());
+            assertEquals("topo-loadgen/1", root.get("schema").asText());
+            long requests = root.at("/summary/requests").asLong();
+            assertEquals(server.requests.get(), requests);
+            assertEquals(500.0, root.at("/summary/requestedRate").asDouble());
+            assertTrue(root.at("/summary/latency/p99Us").asDouble() > 0);
+            assertTrue(root.at("/summary/latencyUncorrected/p99Us").asDouble() > 0);
+            assertEquals(2, root.get("timeline").size());
+            assertEquals(2, root.at("/spread/loop/entries").size());
+            assertEquals(4, root.at("/spread/loop/connections/n").asInt() * 2);
+            assertEquals("keepalive", root.at("/options/connectionMode").asText());
+
+            List<String> lines = Files.readAllLines(csv);
+            assertEquals(3, lines.size());
+            long csvRequests = lines.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[3])).sum();
+            assertEquals(requests, csvRequests);
+
+            // HdrHistogram's own reader must read the log back, and the untagged intervals hold every response.
+            HistogramLogReader reader = new HistogramLogReader(hdr.toFile());
+            long logged = 0;
+            int tagged = 0;
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null) {
+                if (h.getTag() == null) {
+                    logged += ((Histogram) h).getTotalCount();
+                } else {
+                    tagged++;
+                }
+            }
+            assertEquals(requests, logged);
+            assertTrue(tagged >= 6, "tagged intervals " + tagged);
+        }
+    }
+
+    @Test
+    void durationsAcceptUnits() {
+        assertEquals(Duration.ofSeconds(10), DurationConverter.parse("10s"));
+        assertEquals(Duration.ofMillis(500), DurationConverter.parse("500ms"));
+        assertEquals(Duration.ofMinutes(2), DurationConverter.parse("2m"));
+        assertEquals(Duration.ofSeconds(3), DurationConverter.parse("3"));
+        assertEquals(Duration.ofNanos(250_000), DurationConverter.parse("250us"));
+        assertEquals(Duration.ofMillis(1500), DurationConverter.parse("1.5s"));
+    }
+}

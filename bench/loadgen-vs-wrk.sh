@@ -42,7 +42,11 @@ fi
 
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+if command -v python3 >/dev/null; then
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+else
+    PORT=$(shuf -i 20000-32000 -n 1)
+fi
 URL="http://127.0.0.1:$PORT/"
 
 cleanup() {
@@ -114,13 +118,13 @@ for i in $(seq "$RUNS"); do
     r=$(run "wrk-keepalive-$i" 1 $((D - 1)) wrk -t1 -c"$CONNECTIONS" -d"${D}s" "$URL")
     RATES[wrk]+="${r% *} "; CPUS[wrk]+="${r#* } "; log "  wrk  keep-alive    $r"
     # shellcheck disable=SC2086
-    r=$(run "topo-keepalive-$i" $((WARMUP + 2)) $((WARMUP + D)) $TOPO_LOAD "$URL" -t1 -c"$CONNECTIONS" \
+    r=$(run "topo-keepalive-$i" $((WARMUP + 2)) $((WARMUP + D - 1)) $TOPO_LOAD "$URL" -t1 -c"$CONNECTIONS" \
         -d"${D}s" --warmup "${WARMUP}s" -q --json "$OUT/topo-keepalive-$i.json")
     RATES[topo]+="${r% *} "; CPUS[topo]+="${r#* } "; log "  topo keep-alive    $r"
     r=$(run "ab-close-$i" 1 $((D - 1)) ab -q -c"$CLOSE_CONNECTIONS" -t"$D" -n 100000000 "$URL")
     RATES[ab]+="${r% *} "; CPUS[ab]+="${r#* } "; log "  ab   per-request   $r"
     # shellcheck disable=SC2086
-    r=$(run "topo-close-$i" $((WARMUP + 2)) $((WARMUP + D)) $TOPO_LOAD "$URL" -t1 -c"$CLOSE_CONNECTIONS" \
+    r=$(run "topo-close-$i" $((WARMUP + 2)) $((WARMUP + D - 1)) $TOPO_LOAD "$URL" -t1 -c"$CLOSE_CONNECTIONS" \
         --connection-mode per-request -d"${D}s" --warmup "${WARMUP}s" -q --json "$OUT/topo-close-$i.json")
     RATES[topoclose]+="${r% *} "; CPUS[topoclose]+="${r#* } "; log "  topo per-request   $r"
 done

@@ -8,6 +8,9 @@ import dev.topo.server.topology.Topologies;
 import dev.topo.server.topology.Topology;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +35,31 @@ public final class TopoServer {
 
     /** Starts everything or nothing: a failure part-way stops what had started. */
     public static TopoServer start(ServerConfig config) throws InterruptedException {
+        return start(config, Topologies::create);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with the topology made by {@code topologies}: a worker process runs one the
+     * configuration alone does not describe (it serves connections its master passes it).
+     */
+    public static TopoServer start(ServerConfig config, BiFunction<ServerConfig, ServerMetrics, Topology> topologies)
+            throws InterruptedException {
         long began = System.nanoTime();
         ServerMetrics metrics = new ServerMetrics(config.limits().maxConnections());
-        Topology topology = Topologies.create(config, metrics);
+        Topology topology = topologies.apply(config, metrics);
         InetSocketAddress address;
         AdminServer admin = null;
         try {
             address = topology.start();
             if (config.admin().enabled()) {
-                admin = AdminServer.start(config.admin().host(), config.admin().port(), metrics,
-                        () -> TopologyReport.of(topology.kind().yamlName(), topology.transport(),
-                                config.protocol().yamlName(), topology.draining(), metrics),
+                admin = AdminServer.start(config.admin().host(), config.admin().port(),
+                        () -> topology.scrape(metrics.scrape()),
+                        () -> {
+                            Map<String, Object> doc = TopologyReport.of(topology.kind().yamlName(),
+                                    topology.transport(), config.protocol().yamlName(), topology.draining(), metrics);
+                            doc.putAll(topology.report());
+                            return doc;
+                        },
                         () -> !topology.draining());
             }
         } catch (RuntimeException | InterruptedException e) {
@@ -79,6 +96,11 @@ public final class TopoServer {
         }
         metrics.close();
         log.info("topo stopped");
+    }
+
+    /** Completes, with the reason, if the server can no longer serve (a supervisor gave up on its workers). */
+    public CompletableFuture<String> failure() {
+        return topology.failure();
     }
 
     public InetSocketAddress address() {

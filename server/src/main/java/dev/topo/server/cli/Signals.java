@@ -9,13 +9,13 @@ import sun.misc.Signal;
  * SIGTERM and SIGINT: the first starts a graceful stop, the second exits at once. Shutdown hooks cannot do this: the
  * JVM ignores further signals once hooks run, so a stuck drain could only be ended with SIGKILL.
  */
-final class Signals {
+public final class Signals {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {
     }
 
-    static void onTerminate(Runnable gracefulStop) {
+    public static void onTerminate(Runnable gracefulStop) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,16 +48,23 @@ public final class TopoServerCommand implements Callable<Integer> {
     private Integer adminPort;
 
     @Option(names = {"-t", "--topology"}, paramLabel = "KIND",
-            description = "Override topology.kind: single-acceptor, reuseport. Parameters of the file's kind that "
-                    + "the new kind does not use are dropped.")
+            description = "Override topology.kind (single-acceptor, reuseport, shared-listener, iterative, "
+                    + "thread-per-connection, thread-pool, process-reuseport, process-fd-passing, "
+                    + "process-per-connection). Parameters of the file's kind that the new kind does not use are "
+                    + "dropped.")
     private String topology;
 
     @Option(names = {"-l", "--listeners"}, description = "Override topology.listeners (reuseport).")
     private Integer listeners;
 
     @Option(names = {"-w", "--workers"},
-            description = "Override the worker loop count (workers, or workersPerListener for reuseport).")
+            description = "Override the worker loop count (workers, or workersPerListener for reuseport and "
+                    + "process-reuseport, loops for shared-listener).")
     private Integer workers;
+
+    @Option(names = "--processes", paramLabel = "N",
+            description = "Override topology.processes (process-reuseport, process-fd-passing).")
+    private Integer processes;
 
     @Option(names = "--check", description = "Validate the configuration, print it resolved, and exit.")
     private boolean check;
@@ -76,7 +83,7 @@ public final class TopoServerCommand implements Callable<Integer> {
         ServerConfig resolved;
         try {
             resolved = ConfigLoader.load(config, new Overrides(host, port, adminHost, adminPort, topology, listeners,
-                    workers));
+                    workers, processes));
         } catch (ConfigException e) {
             err.println("topo server: " + e.getMessage());
             return 2;
@@ -102,12 +109,18 @@ public final class TopoServerCommand implements Callable<Integer> {
             err.println("topo server: " + e.getCause().getMessage());
             return 1;
         }
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        Signals.onTerminate(stopRequested::countDown);
-        stopRequested.await();
-        log.info("stopping: draining for up to {}", dev.topo.server.config.Durations.format(config.drainTimeout()));
+        CompletableFuture<String> stopRequested = new CompletableFuture<>();
+        Signals.onTerminate(() -> stopRequested.complete(null));
+        // A multi-process server can also fail on its own (its supervisor gave up on a worker): then exit 1.
+        String failure = stopRequested.applyToEither(server.failure(), reason -> reason).join();
+        if (failure != null) {
+            log.error("stopping: {}", failure);
+        } else {
+            log.info("stopping: draining for up to {}",
+                    dev.topo.server.config.Durations.format(config.drainTimeout()));
+        }
         server.stop();
-        return 0;
+        return failure == null ? 0 : 1;
     }
 
     /** The version the jar's manifest carries. */

@@ -28,6 +28,9 @@ public final class ConfigException extends RuntimeException {
         if (value instanceof CharSequence) {
             return "'" + value + "'";
         }
+        if (value instanceof YamlEnum e) {
+            return "'" + e.yamlName() + "'";
+        }
         return String.valueOf(value);
     }
 

@@ -9,14 +9,22 @@ import java.util.function.Function;
  * The values people change most, given on the command line. They are written into the YAML tree before binding,
  * so they go through exactly the same validation and error messages as the file.
  *
- * @param workers worker loops or threads: {@code topology.workers} (single-acceptor, thread-pool),
- *                {@code workersPerListener} (reuseport) or {@code loops} (shared-listener)
+ * @param workers   worker loops or threads: {@code topology.workers} (single-acceptor, thread-pool,
+ *                  process-fd-passing), {@code workersPerListener} (reuseport, process-reuseport) or {@code loops}
+ *                  (shared-listener)
+ * @param processes worker processes: {@code topology.processes} (process-reuseport, process-fd-passing)
  */
 public record Overrides(
         String host, Integer port, String adminHost, Integer adminPort, String topology, Integer listeners,
-        Integer workers) {
+        Integer workers, Integer processes) {
 
-    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null);
+    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null);
+
+    /** Without {@code processes}: the overrides of the single-process kinds. */
+    public Overrides(String host, Integer port, String adminHost, Integer adminPort, String topology,
+            Integer listeners, Integer workers) {
+        this(host, port, adminHost, adminPort, topology, listeners, workers, null);
+    }
 
     public boolean isEmpty() {
         return equals(NONE);
@@ -55,9 +63,13 @@ public record Overrides(
         }
         if (workers != null) {
             TopologyKind kind = kindOf.apply(topo.get("kind"));
-            String parameter = kind == TopologyKind.REUSEPORT ? "workersPerListener"
+            String parameter = kind == TopologyKind.REUSEPORT || kind == TopologyKind.PROCESS_REUSEPORT
+                    ? "workersPerListener"
                     : kind == TopologyKind.SHARED_LISTENER ? "loops" : "workers";
             topo.put(parameter, workers);
+        }
+        if (processes != null) {
+            topo.put("processes", processes);
         }
         if (topo.isEmpty() && !hadTopology) {
             root.remove("topology");

@@ -26,7 +26,7 @@ public record ServerConfig(
         limits = Check.orDefault(limits, LimitsConfig.defaults());
         work = Check.orDefault(work, WorkConfig.defaults());
         handler = Check.orDefault(handler, HandlerConfig.defaults());
-        if (handler.offloadThreads() > 0 && !topology.kind().eventLoops()) {
+        if (handler.offloadThreads() > 0 && !topology.kind().eventLoops() && !topology.kind().multiProcess()) {
             throw ConfigException.invalid("handler.offloadThreads", handler.offloadThreads(), "0 for kind "
                     + topology.kind().yamlName() + ", whose handlers already run on their own blocking threads");
         }

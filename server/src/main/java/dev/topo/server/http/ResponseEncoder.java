@@ -40,12 +40,15 @@ final class ResponseEncoder {
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] CRLF = ascii("\r\n");
     static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final long PID = ProcessHandle.current().pid();
 
-    /** The {@code X-Topo-Listener} and {@code X-Topo-Loop} lines: fixed for a connection's lifetime. */
+    /** The {@code X-Topo-Listener}, {@code X-Topo-Loop} and {@code X-Topo-Worker} lines: fixed for a connection. */
     private final byte[] identity;
 
     ResponseEncoder(int listener, String thread) {
-        this.identity = ascii("X-Topo-Listener: " + listener + "\r\nX-Topo-Loop: " + thread + "\r\n");
+        // The pid tells which worker process served a response when several processes share one port.
+        this.identity = ascii("X-Topo-Listener: " + listener + "\r\nX-Topo-Loop: " + thread + "\r\nX-Topo-Worker: "
+                + PID + "\r\n");
     }
 
     /**

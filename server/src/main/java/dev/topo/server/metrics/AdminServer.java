@@ -52,7 +52,7 @@ public final class AdminServer {
     }
 
     /** NIO on purpose: the admin port must answer whatever transport the topology under test runs on. */
-    public static AdminServer start(String host, int port, ServerMetrics metrics,
+    public static AdminServer start(String host, int port, Supplier<String> metrics,
             Supplier<Map<String, Object>> topology, BooleanSupplier healthy) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("topo-admin"),
                 NioIoHandler.newFactory());
@@ -86,11 +86,11 @@ public final class AdminServer {
 
     @Sharable
     private static final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final ServerMetrics metrics;
+        private final Supplier<String> metrics;
         private final Supplier<Map<String, Object>> topology;
         private final BooleanSupplier healthy;
 
-        AdminHandler(ServerMetrics metrics, Supplier<Map<String, Object>> topology, BooleanSupplier healthy) {
+        AdminHandler(Supplier<String> metrics, Supplier<Map<String, Object>> topology, BooleanSupplier healthy) {
             this.metrics = metrics;
             this.topology = topology;
             this.healthy = healthy;
@@ -104,7 +104,7 @@ public final class AdminServer {
             }
             switch (new QueryStringDecoder(req.uri()).path()) {
                 case "/metrics" -> send(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.scrape());
+                        metrics.get());
                 case "/topology" -> send(ctx, req, HttpResponseStatus.OK, "application/json",
                         JSON.writeValueAsString(topology.get()) + "\n");
                 case "/healthz" -> {

@@ -151,7 +151,9 @@ final class BlockingServer {
     void beginDrain() {
         draining = true;
         try {
-            serverSocket.close();
+            if (serverSocket != null) {
+                serverSocket.close();
+            }
         } catch (IOException e) {
             log.debug("closing the listener", e);
         }

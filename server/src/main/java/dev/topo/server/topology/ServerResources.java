@@ -188,12 +188,13 @@ final class ServerResources {
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }
+        for (EventLoopGroup group : groups) {
+            group.terminationFuture().await(10, TimeUnit.SECONDS);
+        }
+        // Last: channels closing with the loops still deliver their final events to offloaded handlers.
         if (offload != null) {
             offload.shutdownGracefully(0, 5, TimeUnit.SECONDS);
             offload.terminationFuture().await(10, TimeUnit.SECONDS);
-        }
-        for (EventLoopGroup group : groups) {
-            group.terminationFuture().await(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -77,13 +77,17 @@ public final class ThreadPerConnectionTopology implements Topology {
     @Override
     public void stop(Duration drainTimeout) throws InterruptedException {
         server.beginDrain();
-        acceptor.interrupt();
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         while (live.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         server.closeAll();
-        acceptor.join(5_000);
+        if (acceptor != null) {
+            acceptor.join(5_000);
+        }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (live.get() > 0 && System.nanoTime() < until) {
             Thread.sleep(10);

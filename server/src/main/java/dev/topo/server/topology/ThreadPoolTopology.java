@@ -104,14 +104,18 @@ public final class ThreadPoolTopology implements Topology {
     @Override
     public void stop(Duration drainTimeout) throws InterruptedException {
         server.beginDrain();
-        acceptor.interrupt();
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
         pool.shutdown();
         if (!pool.awaitTermination(Math.max(1, drainTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
             server.closeAll();
             pool.shutdownNow();
             pool.awaitTermination(5, TimeUnit.SECONDS);
         }
-        acceptor.join(5_000);
+        if (acceptor != null) {
+            acceptor.join(5_000);
+        }
     }
 
     @Override

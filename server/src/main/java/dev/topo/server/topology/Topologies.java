@@ -16,6 +16,9 @@ public final class Topologies {
             case ITERATIVE -> new IterativeTopology(config, metrics);
             case THREAD_PER_CONNECTION -> new ThreadPerConnectionTopology(config, metrics);
             case THREAD_POOL -> new ThreadPoolTopology(config, metrics);
+            case PROCESS_REUSEPORT -> new ProcessReusePortTopology(config, metrics);
+            case PROCESS_FD_PASSING -> new ProcessFdPassingTopology(config, metrics);
+            case PROCESS_PER_CONNECTION -> new ProcessPerConnectionTopology(config, metrics);
         };
     }
 }

@@ -3,6 +3,8 @@ package dev.topo.server.topology;
 import dev.topo.server.config.TopologyKind;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** One accept/IO model. Each kind is one final class behind this interface. */
 public interface Topology {
@@ -23,4 +25,19 @@ public interface Topology {
 
     /** True once a graceful stop has begun. */
     boolean draining();
+
+    /** Entries added to the {@code /topology} document; multi-process kinds list their workers. */
+    default Map<String, Object> report() {
+        return Map.of();
+    }
+
+    /** What {@code /metrics} serves, given this process's own scrape; multi-process kinds add their workers'. */
+    default String scrape(String own) {
+        return own;
+    }
+
+    /** Completes, with the reason, when the topology can no longer serve; never, for in-process kinds. */
+    default CompletableFuture<String> failure() {
+        return new CompletableFuture<>();
+    }
 }

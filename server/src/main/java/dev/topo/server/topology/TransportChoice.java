@@ -19,8 +19,12 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannelClass, boolean epoll) {
 
     private static final Logger log = LoggerFactory.getLogger(TransportChoice.class);
-    /** Kinds that cannot be expressed on NIO: it has no SO_REUSEPORT, and no channel over an existing fd. */
-    private static final Set<TopologyKind> EPOLL_ONLY = Set.of(TopologyKind.REUSEPORT, TopologyKind.SHARED_LISTENER);
+    /**
+     * Kinds that cannot be expressed on NIO: it has no SO_REUSEPORT, no channel over an existing fd and no Unix
+     * socket that carries fds.
+     */
+    private static final Set<TopologyKind> EPOLL_ONLY = Set.of(TopologyKind.REUSEPORT, TopologyKind.SHARED_LISTENER,
+            TopologyKind.PROCESS_REUSEPORT, TopologyKind.PROCESS_FD_PASSING, TopologyKind.PROCESS_PER_CONNECTION);
 
     public static TransportChoice resolve(Transport requested, TopologyKind kind) {
         boolean available = Epoll.isAvailable();

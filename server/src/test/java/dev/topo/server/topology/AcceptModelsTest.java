@@ -10,6 +10,9 @@ import dev.topo.server.config.ConfigException;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.testing.RawHttp;
 import dev.topo.server.testing.Servers;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What distinguishes each in-process accept model, each asserted on a real server. */
 @Timeout(60)
@@ -174,6 +179,19 @@ class AcceptModelsTest {
             assertEquals(first, a.exchange(get("/")).loop());
         } finally {
             server.stop();
+        }
+    }
+
+    /** A port that is taken fails the start with the address and the reason, and leaves nothing running. */
+    @ParameterizedTest
+    @ValueSource(strings = {"iterative", "thread-per-connection", "thread-pool", "single-acceptor"})
+    void portInUseIsAClearErrorForEveryKind(String kind) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TopoServer.start(Servers.config(
+                    "bind: {host: 127.0.0.1, port: " + taken.getLocalPort() + "}\nadmin: {enabled: false}\n"
+                            + "topology: {kind: " + kind + "}\n")));
+            assertTrue(e.getCause().getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    e.getCause().getMessage());
         }
     }
 

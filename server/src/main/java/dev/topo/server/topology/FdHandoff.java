@@ -1,0 +1,61 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.metrics.ListenerStats;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.FileDescriptor;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The master side of passing connections to other processes. The master accepts but never reads: its listening
+ * channel's own handler takes each accepted connection before Netty's acceptor would register it, so the connection
+ * never joins an event loop here, and the master's only duty is to send its fd and close its own copy.
+ */
+final class FdHandoff {
+    private FdHandoff() {
+    }
+
+    /** A bootstrap whose accepted connections go to {@code accepted} (on the boss loop) unregistered and unread. */
+    static ServerBootstrap acceptOnly(ServerResources resources, EventLoop boss, ListenerStats listener,
+            Consumer<EpollSocketChannel> accepted) {
+        return resources.bootstrap(boss, boss, listener, Map.of()).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                listener.accepted();
+                accepted.accept((EpollSocketChannel) msg);
+            }
+        });
+    }
+
+    /** A Unix-socket connection to a worker's handoff socket, on {@code loop}. */
+    static ChannelFuture connect(EventLoop loop, Path socket, ChannelHandler handler) {
+        return new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class).handler(handler)
+                .connect(new DomainSocketAddress(socket.toFile()));
+    }
+
+    /**
+     * Sends {@code connection}'s fd over {@code worker} and, once sent (the worker's process then holds its own copy
+     * of the socket), closes the master's copy, which never was registered or read.
+     */
+    static ChannelFuture send(Channel worker, EpollSocketChannel connection) {
+        ChannelFuture f = worker.writeAndFlush(new FileDescriptor(connection.fd().intValue()));
+        f.addListener(done -> connection.unsafe().closeForcibly());
+        return f;
+    }
+
+    /** Closes a connection nobody will serve (no worker ready, or stopping). */
+    static void refuse(EpollSocketChannel connection) {
+        connection.unsafe().closeForcibly();
+    }
+}

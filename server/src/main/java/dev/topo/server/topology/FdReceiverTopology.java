@@ -1,0 +1,161 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.config.TopologyKind;
+import dev.topo.server.http.ServerInitializer;
+import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.metrics.LoopStats;
+import dev.topo.server.metrics.ServerMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of process-fd-passing and process-per-connection: no TCP listener, but a Unix socket on which the
+ * master sends the fds of connections it accepted (SCM_RIGHTS). Each fd becomes an {@link EpollSocketChannel}
+ * registered on one of this process's loops ({@code topo-worker-0-N}, round-robin) with the same pipeline every
+ * topology uses. When such a connection closes, one byte goes back to the master, which is how least-connections
+ * dispatch knows who is idle. With {@code oneShot} (process-per-connection) the process serves one connection and
+ * then reports {@code served}.
+ */
+public final class FdReceiverTopology implements Topology {
+    private static final Logger log = LoggerFactory.getLogger(FdReceiverTopology.class);
+    private static final byte[] CLOSED = {1};
+
+    private final ServerResources resources;
+    private final Path socket;
+    private final boolean oneShot;
+    private final Runnable served;
+    private Channel handoff;
+
+    public FdReceiverTopology(ServerConfig config, ServerMetrics metrics, Path socket, boolean oneShot,
+            Runnable served) {
+        this.resources = new ServerResources(config, metrics);
+        this.socket = socket;
+        this.oneShot = oneShot;
+        this.served = served;
+    }
+
+    @Override
+    public InetSocketAddress start() throws InterruptedException {
+        ServerConfig config = resources.config;
+        ListenerStats listener = resources.metrics.addListener(0);
+        EventLoopGroup group = resources.newGroup(oneShot ? 1 : config.topology().workers(),
+                i -> "topo-worker-0-" + i);
+        Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
+        ServerInitializer initializer = resources.initializer(listener, loops);
+        ChannelFuture f = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childOption(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                .childHandler(new Receiver(group, initializer))
+                .bind(new DomainSocketAddress(socket.toFile())).await();
+        if (!f.isSuccess()) {
+            throw new UncheckedIOException(new IOException("cannot listen on " + socket + ": "
+                    + f.cause().getMessage(), f.cause()));
+        }
+        handoff = f.channel();
+        // The address clients use is the master's; this process only ever sees connections it is handed.
+        InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
+        try {
+            listener.bound(address, handoff.eventLoop().submit(() -> Thread.currentThread().getName()).get());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("handoff loop failed", e.getCause());
+        }
+        return address;
+    }
+
+    @Sharable
+    private final class Receiver extends ChannelInboundHandlerAdapter {
+        private final EventLoopGroup group;
+        private final ServerInitializer initializer;
+
+        Receiver(EventLoopGroup group, ServerInitializer initializer) {
+            this.group = group;
+            this.initializer = initializer;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            FileDescriptor fd = (FileDescriptor) msg;
+            if (resources.draining()) {
+                close(fd);
+                return;
+            }
+            EpollSocketChannel ch = new EpollSocketChannel(fd.intValue());
+            ch.config().setTcpNoDelay(true);
+            ch.pipeline().addLast(initializer);
+            Channel master = ctx.channel();
+            ch.closeFuture().addListener(f -> {
+                master.writeAndFlush(Unpooled.wrappedBuffer(CLOSED));
+                if (oneShot) {
+                    served.run();
+                }
+            });
+            group.next().register(ch).addListener(f -> {
+                if (!f.isSuccess()) {
+                    log.warn("cannot register a passed connection: {}", f.cause().getMessage());
+                    ch.unsafe().closeForcibly();
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("handoff channel failed: {}", cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    private static void close(FileDescriptor fd) {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            log.debug("closing a refused fd", e);
+        }
+    }
+
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        if (handoff != null) {
+            handoff.close().await();
+        }
+        resources.stop(drainTimeout);
+    }
+
+    @Override
+    public TopologyKind kind() {
+        return oneShot ? TopologyKind.PROCESS_PER_CONNECTION : TopologyKind.PROCESS_FD_PASSING;
+    }
+
+    @Override
+    public String transport() {
+        return resources.transport.name();
+    }
+
+    @Override
+    public boolean draining() {
+        return resources.draining();
+    }
+}

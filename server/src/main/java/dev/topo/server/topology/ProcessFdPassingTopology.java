@@ -1,0 +1,277 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.Dispatch;
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.config.TopologyConfig;
+import dev.topo.server.config.TopologyKind;
+import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.metrics.ServerMetrics;
+import dev.topo.server.process.Supervisor;
+import dev.topo.server.process.WorkerFiles;
+import dev.topo.server.process.WorkerProcess;
+import dev.topo.server.process.WorkerScrapes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master owns the one listening socket and accepts on one loop ({@code topo-boss-0}) without reading; each
+ * accepted connection's fd goes over a Unix socket (SCM_RIGHTS) to one of {@code processes} worker JVMs, picked by
+ * {@code dispatch}, and the master closes its copy once sent. Workers serve with their own {@code workers} loops
+ * (see {@link FdReceiverTopology}) and are restarted by a {@link Supervisor} when they die. The classic
+ * master/worker split where the master decides who serves, rather than the kernel (process-reuseport).
+ */
+public final class ProcessFdPassingTopology implements Topology {
+    private static final Logger log = LoggerFactory.getLogger(ProcessFdPassingTopology.class);
+
+    private final ServerResources resources;
+    private final WorkerFiles files = WorkerFiles.create();
+    private final Supervisor supervisor;
+    private final Dispatch dispatch;
+    /** The handoff channel to each slot's worker, null while it is down. Only the boss loop touches these. */
+    private final Target[] targets;
+    private EventLoop boss;
+    private int nextTarget;
+    private boolean refusing;
+    private volatile boolean draining;
+
+    /** One worker as the master sees it; fields are the boss loop's alone. */
+    private static final class Target {
+        final Channel channel;
+        int open;
+        long dispatched;
+
+        Target(Channel channel) {
+            this.channel = channel;
+        }
+    }
+
+    public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
+        this.resources = new ServerResources(config, metrics);
+        TopologyConfig t = config.topology();
+        this.dispatch = t.dispatch();
+        this.targets = new Target[t.processes()];
+        Path workerConfig = files.writeConfig("worker", WorkerFiles.workerConfig(config, t, config.bind().port(),
+                true));
+        this.supervisor = new Supervisor("worker", t.processes(), t.maxRestarts(),
+                slot -> List.of("fd", workerConfig.toString(), socket(slot).toString()), new Supervisor.Listener() {
+                    @Override
+                    public void ready(int slot, WorkerProcess worker) {
+                        connect(slot, worker);
+                    }
+
+                    @Override
+                    public void exited(int slot, WorkerProcess worker) {
+                        files.delete(socket(slot));
+                    }
+                });
+    }
+
+    private Path socket(int slot) {
+        return files.socket("worker-" + slot);
+    }
+
+    @Override
+    public InetSocketAddress start() throws InterruptedException {
+        ServerConfig config = resources.config;
+        boss = resources.newGroup(1, i -> "topo-boss-0").next();
+        ListenerStats listener = resources.metrics.addListener(0);
+        // Every worker is ready before the first accept, so that round-robin starts out over all of them.
+        supervisor.start(0, targets.length);
+        return resources.bind(FdHandoff.acceptOnly(resources, boss, listener, this::dispatch), listener,
+                config.bind().host(), config.bind().port());
+    }
+
+    /** On the thread that read a worker's ready line: opens the handoff channel to it. */
+    private void connect(int slot, WorkerProcess worker) {
+        ChannelFuture f = FdHandoff.connect(boss, socket(slot), new ClosedCounter(slot)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket(slot),
+                    f.cause().getMessage());
+            worker.kill();
+            return;
+        }
+        Channel ch = f.channel();
+        try {
+            // Waited for: once the supervisor calls the worker running, the next accept must be able to pick it.
+            boss.submit(() -> {
+                if (ch.isActive()) {
+                    targets[slot] = new Target(ch);
+                }
+            }).sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        // The channel closes when the worker dies (end of file): from then on it gets no connections.
+        ch.closeFuture().addListener(c -> {
+            if (targets[slot] != null && targets[slot].channel == ch) {
+                targets[slot] = null;
+            }
+        });
+    }
+
+    /** Counts the bytes a worker sends back: one per connection it finished serving. */
+    private final class ClosedCounter extends ChannelInboundHandlerAdapter {
+        private final int slot;
+
+        ClosedCounter(int slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            Target t = targets[slot];
+            if (t != null && t.channel == ctx.channel()) {
+                t.open = Math.max(0, t.open - buf.readableBytes());
+            }
+            buf.release();
+        }
+    }
+
+    /** On the boss loop, for each accepted connection. */
+    private void dispatch(EpollSocketChannel connection) {
+        Target t = choose();
+        if (t == null || draining) {
+            // Once per outage: under load every connection would log it.
+            if (!refusing) {
+                log.warn("no worker ready: closing new connections until one is (topo_connections_rejected_total)");
+                refusing = true;
+            }
+            resources.metrics.connectionRejected();
+            FdHandoff.refuse(connection);
+            return;
+        }
+        refusing = false;
+        t.open++;
+        t.dispatched++;
+        FdHandoff.send(t.channel, connection).addListener(f -> {
+            if (!f.isSuccess()) {
+                t.open--;
+                log.warn("passing a connection failed: {}", f.cause().getMessage());
+            }
+        });
+    }
+
+    private Target choose() {
+        int n = targets.length;
+        if (dispatch == Dispatch.ROUND_ROBIN) {
+            for (int i = 0; i < n; i++) {
+                int slot = (nextTarget + i) % n;
+                if (targets[slot] != null) {
+                    nextTarget = (slot + 1) % n;
+                    return targets[slot];
+                }
+            }
+            return null;
+        }
+        Target best = null;
+        for (Target t : targets) {
+            if (t != null && (best == null || t.open < best.open)) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    /** Each slot's open and dispatched counts, read on the boss loop that owns them. */
+    private long[][] counts() {
+        try {
+            return boss.submit(() -> {
+                long[][] c = new long[targets.length][];
+                for (int i = 0; i < targets.length; i++) {
+                    c[i] = targets[i] == null ? null : new long[] {targets[i].open, targets[i].dispatched};
+                }
+                return c;
+            }).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new long[targets.length][];
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return new long[targets.length][];
+        }
+    }
+
+    /** The supervisor's view of each worker, plus the master's: connections passed and not yet closed. */
+    @Override
+    public Map<String, Object> report() {
+        long[][] counts = counts();
+        List<Map<String, Object>> workers = new ArrayList<>();
+        for (Map<String, Object> slot : supervisor.report()) {
+            Map<String, Object> w = new LinkedHashMap<>(slot);
+            long[] c = counts[(Integer) slot.get("slot")];
+            w.put("open", c == null ? null : c[0]);
+            w.put("dispatched", c == null ? null : c[1]);
+            workers.add(w);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dispatch", dispatch.yamlName());
+        doc.put("workers", workers);
+        return doc;
+    }
+
+    @Override
+    public String scrape(String own) {
+        long[][] counts = counts();
+        StringBuilder s = new StringBuilder(supervisor.metrics());
+        s.append("# HELP topo_worker_connections_open Connections passed to each worker slot and not yet closed\n")
+                .append("# TYPE topo_worker_connections_open gauge\n");
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != null) {
+                s.append("topo_worker_connections_open{slot=\"").append(i).append("\"} ").append(counts[i][0])
+                        .append('\n');
+            }
+        }
+        return WorkerScrapes.metrics(own, s.toString(), supervisor.workers());
+    }
+
+    @Override
+    public CompletableFuture<String> failure() {
+        return supervisor.failure();
+    }
+
+    /** The listener closes first; then the workers drain their connections; then the master's loop stops. */
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        draining = true;
+        for (Channel listener : resources.listeners()) {
+            listener.close().await();
+        }
+        supervisor.stop(drainTimeout);
+        resources.stop(Duration.ZERO);
+        files.deleteAll();
+    }
+
+    @Override
+    public TopologyKind kind() {
+        return TopologyKind.PROCESS_FD_PASSING;
+    }
+
+    @Override
+    public String transport() {
+        return resources.transport.name();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+}

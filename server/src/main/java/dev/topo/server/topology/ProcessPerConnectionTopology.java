@@ -1,0 +1,210 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.config.TopologyKind;
+import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.metrics.ServerMetrics;
+import dev.topo.server.process.WorkerFiles;
+import dev.topo.server.process.WorkerProcess;
+import dev.topo.server.process.WorkerScrapes;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fork per connection, the seeds' model: the master accepts ({@code topo-boss-0}, without reading) and starts a fresh
+ * worker JVM for every connection; the child gets the connection's fd over a Unix socket, serves it to its end and
+ * exits. A JVM start per connection makes it slow by nature: it is the baseline that shows why pools and reuseport
+ * were invented. {@code maxChildren} bounds the live children; at the bound the master stops accepting and new
+ * connections wait in the listen backlog.
+ */
+public final class ProcessPerConnectionTopology implements Topology {
+    private static final Logger log = LoggerFactory.getLogger(ProcessPerConnectionTopology.class);
+
+    private final ServerResources resources;
+    private final WorkerFiles files = WorkerFiles.create();
+    private final Path childConfig;
+    private final int maxChildren;
+    private final Set<WorkerProcess> children = ConcurrentHashMap.newKeySet();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    /** Accepted at the bound, waiting for a child to exit. Boss loop only, as is {@link #live}. */
+    private final Queue<EpollSocketChannel> waiting = new ArrayDeque<>();
+    private int live;
+    private EventLoop boss;
+    private Channel listening;
+    private volatile boolean draining;
+
+    public ProcessPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
+        this.resources = new ServerResources(config, metrics);
+        this.maxChildren = config.topology().maxChildren();
+        // No admin endpoint in the children: it would cost start time for a process that lives one connection.
+        this.childConfig = files.writeConfig("child", WorkerFiles.workerConfig(config, config.topology(),
+                config.bind().port(), false));
+    }
+
+    @Override
+    public InetSocketAddress start() throws InterruptedException {
+        ServerConfig config = resources.config;
+        boss = resources.newGroup(1, i -> "topo-boss-0").next();
+        ListenerStats listener = resources.metrics.addListener(0);
+        InetSocketAddress address = resources.bind(FdHandoff.acceptOnly(resources, boss, listener, this::accepted),
+                listener, config.bind().host(), config.bind().port());
+        listening = resources.listeners().get(0);
+        return address;
+    }
+
+    /** On the boss loop. */
+    private void accepted(EpollSocketChannel connection) {
+        if (draining) {
+            FdHandoff.refuse(connection);
+        } else if (live >= maxChildren) {
+            waiting.add(connection);
+        } else {
+            fork(connection);
+        }
+        // At the bound, accepting more would only pile connections up here instead of in the kernel's backlog.
+        listening.config().setAutoRead(live < maxChildren && !draining);
+    }
+
+    private void fork(EpollSocketChannel connection) {
+        live++;
+        long id = started.incrementAndGet();
+        Path socket = files.socket("conn-" + id);
+        WorkerProcess child;
+        try {
+            child = WorkerProcess.start("conn-" + id, List.of("per-connection", childConfig.toString(),
+                    socket.toString()));
+        } catch (UncheckedIOException e) {
+            log.error("cannot start a child: {}", e.getMessage());
+            failed.incrementAndGet();
+            FdHandoff.refuse(connection);
+            live--;
+            return;
+        }
+        children.add(child);
+        child.ready().whenComplete((ready, e) -> boss.execute(() -> {
+            if (e != null) {
+                failed.incrementAndGet();
+                FdHandoff.refuse(connection);
+            } else {
+                handOff(child, socket, connection);
+            }
+        }));
+        child.onExit().thenAccept(code -> boss.execute(() -> exited(child, socket, code)));
+    }
+
+    private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
+        FdHandoff.connect(boss, socket, new ChannelInboundHandlerAdapter()).addListener((ChannelFuture cf) -> {
+            if (!cf.isSuccess()) {
+                log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
+                failed.incrementAndGet();
+                FdHandoff.refuse(connection);
+                child.kill();
+                return;
+            }
+            // The child needs nothing more from the master once it holds the fd.
+            FdHandoff.send(cf.channel(), connection).addListener(f -> cf.channel().close());
+        });
+    }
+
+    private void exited(WorkerProcess child, Path socket, int code) {
+        children.remove(child);
+        files.delete(socket);
+        if (code != 0) {
+            log.warn("{} (pid {}) exited with code {}", child.name(), child.pid(), code);
+        }
+        live--;
+        EpollSocketChannel next = waiting.poll();
+        if (next != null) {
+            fork(next);
+        }
+        if (!draining) {
+            listening.config().setAutoRead(live < maxChildren);
+        }
+    }
+
+    @Override
+    public Map<String, Object> report() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (WorkerProcess child : children) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", child.name());
+            m.put("pid", child.pid());
+            m.put("state", child.readyNow() == null ? "starting" : "serving");
+            list.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("maxChildren", maxChildren);
+        doc.put("childrenStarted", started.get());
+        doc.put("childrenFailed", failed.get());
+        doc.put("workers", list);
+        return doc;
+    }
+
+    @Override
+    public String scrape(String own) {
+        String extra = "# HELP topo_children_started_total Child processes started, one per connection\n"
+                + "# TYPE topo_children_started_total counter\n"
+                + "topo_children_started_total " + started.get() + "\n"
+                + "# HELP topo_children_failed_total Children that never got their connection\n"
+                + "# TYPE topo_children_failed_total counter\n"
+                + "topo_children_failed_total " + failed.get() + "\n"
+                + "# HELP topo_children_live Child processes running now\n"
+                + "# TYPE topo_children_live gauge\n"
+                + "topo_children_live " + children.size() + "\n";
+        // Children have no admin endpoint: what they count dies with them, so only the master's view is merged.
+        return WorkerScrapes.metrics(own, extra, List.of());
+    }
+
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        draining = true;
+        if (listening == null) {
+            resources.stop(Duration.ZERO);
+            files.deleteAll();
+            return;
+        }
+        listening.close().await();
+        boss.submit(() -> {
+            for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
+                FdHandoff.refuse(c);
+            }
+        }).await();
+        WorkerProcess.drainAll(new ArrayList<>(children), drainTimeout);
+        resources.stop(Duration.ZERO);
+        files.deleteAll();
+    }
+
+    @Override
+    public TopologyKind kind() {
+        return TopologyKind.PROCESS_PER_CONNECTION;
+    }
+
+    @Override
+    public String transport() {
+        return resources.transport.name();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+}

@@ -2,11 +2,12 @@
 # Server CPU per request, Topo vs nginx, at the same offered rate.
 #
 # On 2 cores the client saturates before the server, so throughput cannot separate servers. Instead every server is
-# offered the same constant rate (hey -q), pinned to CPU 0 with the client on CPU 1, and we read the server's CPU
-# time (all threads, /proc/PID/stat utime+stime) over the run: µs of server CPU per answered request.
+# offered the same constant rate, pinned to CPU 0 with the client on CPU 1, and we read the server's CPU time (all
+# threads, /proc/PID/stat utime+stime) over the run: µs of server CPU per answered request.
 #
 #   bash bench/server-vs-nginx.sh            # 3 interleaved runs of 10 s per server and scenario (~7 min)
 #   RUNS=1 SECONDS_PER_RUN=5 bash bench/...  # a quick look
+#   CLIENT=hey bash bench/...                # offer the rate with hey -q instead of Topo's loadgen (--rate)
 #
 # Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
 # Servers: nginx (1 worker, return 200 "Hello, World!"), Topo reuseport shared-nothing with 1 listener, Topo
@@ -22,6 +23,8 @@ CLOSE_RATE=${CLOSE_RATE:-6000}
 JAVA=${JAVA:-java}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
+# loadgen: Topo's own open-loop client (one global schedule, exact rate); hey: a Go client, rate per worker.
+CLIENT=${CLIENT:-loadgen}
 work=$(mktemp -d /tmp/topo-bench.XXXXXX)
 pids=()
 
@@ -88,27 +91,41 @@ start_topo() {
     pid[$name]=$!
 }
 
-# hey prints "[200]	N responses"; anything else (errors, other statuses) does not count as answered.
-answered() { awk '/\[200\]/ {print $2}' "$1" | head -1; }
-
-# One measured run: prints "achieved_rate cpu_percent us_per_request".
-measure() {
-    local name=$1 scenario=$2 out=$work/run.out
-    local conc rate_per_worker flags=()
-    if [[ $scenario == keepalive ]]; then
-        conc=50; rate_per_worker=$((KA_RATE / conc))
+# Answered requests (2xx only): hey prints "[200]	N responses", the loadgen "Status: 2xx N".
+answered() {
+    if [[ $CLIENT == hey ]]; then
+        awk '/\[200\]/ {print $2}' "$1" | head -1
     else
-        conc=30; rate_per_worker=$((CLOSE_RATE / conc)); flags=(-disable-keepalive)
+        awk '/Status:/ {for (i = 1; i < NF; i++) if ($i == "2xx") print $(i + 1)}' "$1" | head -1
     fi
-    local before after
+}
+
+# Offers $rate for $secs to $url; keepalive or close (a new connection per request).
+offer() {
+    local url=$1 scenario=$2 rate=$3 secs=$4
+    if [[ $CLIENT == hey ]]; then
+        local conc=50 flags=()
+        [[ $scenario == close ]] && conc=30 && flags=(-disable-keepalive)
+        taskset -c "$CLIENT_CPU" hey -z "${secs}s" -c "$conc" -q "$((rate / conc))" "${flags[@]}" "$url"
+    else
+        local flags=(-c 50)
+        [[ $scenario == close ]] && flags=(-c 64 --connection-mode per-request)
+        taskset -c "$CLIENT_CPU" "$JAVA" -jar "$root/loadgen/target/topo-loadgen.jar" "$url" -q -t 1 \
+            -R "$rate" -d "${secs}s" "${flags[@]}"
+    fi
+}
+
+# One measured run: prints "achieved_rate cpu_percent us_per_request". The client was warmed up separately, so the
+# whole run is the measurement window.
+measure() {
+    local name=$1 scenario=$2 out=$work/run.out rate=$KA_RATE
+    [[ $scenario == close ]] && rate=$CLOSE_RATE
+    local before after t0 t1 n
     before=$(ticks "${pid[$name]}")
-    local t0 t1
     t0=$(date +%s.%N)
-    taskset -c "$CLIENT_CPU" hey -z "${SECONDS_PER_RUN}s" -c "$conc" -q "$rate_per_worker" "${flags[@]}" \
-        "http://127.0.0.1:${port[$name]}/" > "$out" 2>&1
+    offer "http://127.0.0.1:${port[$name]}/" "$scenario" "$rate" "$SECONDS_PER_RUN" > "$out" 2>&1 || true
     t1=$(date +%s.%N)
     after=$(ticks "${pid[$name]}")
-    local n
     n=$(answered "$out")
     awk -v n="${n:-0}" -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" 'BEGIN {
         secs = t1 - t0; cpu = d / hz
@@ -119,9 +136,11 @@ measure() {
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 install_missing
-if [[ ! -f $root/server/target/topo-server.jar ]]; then
-    (cd "$root" && mvn -B -q -pl server -am package -DskipTests)
-fi
+for module in server loadgen; do
+    if [[ ! -f $root/$module/target/topo-$module.jar ]]; then
+        (cd "$root" && mvn -B -q -pl "$module" -am package -DskipTests)
+    fi
+done
 
 declare -A port pid
 start_nginx
@@ -136,12 +155,11 @@ admin: {enabled: false}
 servers=(nginx topo-reuseport topo-single)
 for s in "${servers[@]}"; do wait_port "${port[$s]}"; done
 
-echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server" >&2
+echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server (client: $CLIENT)" >&2
+half=$(((WARMUP_SECONDS + 1) / 2))
 for s in "${servers[@]}"; do
-    half=$(((WARMUP_SECONDS + 1) / 2))
-    taskset -c "$CLIENT_CPU" hey -z "${half}s" -c 50 -q $((KA_RATE / 50)) "http://127.0.0.1:${port[$s]}/" >/dev/null 2>&1
-    taskset -c "$CLIENT_CPU" hey -z "${half}s" -c 30 -q $((CLOSE_RATE / 30)) -disable-keepalive \
-        "http://127.0.0.1:${port[$s]}/" >/dev/null 2>&1
+    offer "http://127.0.0.1:${port[$s]}/" keepalive "$KA_RATE" "$half" >/dev/null 2>&1 || true
+    offer "http://127.0.0.1:${port[$s]}/" close "$CLOSE_RATE" "$half" >/dev/null 2>&1 || true
 done
 
 declare -A results
@@ -157,7 +175,7 @@ done
 
 echo
 echo "Offered: keep-alive ${KA_RATE} req/s, connection-per-request ${CLOSE_RATE} conn/s; ${RUNS} runs x" \
-    "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client (hey) on CPU ${CLIENT_CPU}; medians."
+    "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client ($CLIENT) on CPU ${CLIENT_CPU}; medians."
 printf '%-16s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
 for scenario in keepalive close; do
     base=$(printf '%s' "${results[nginx,$scenario]}" | awk 'NF {print $3}' | median)

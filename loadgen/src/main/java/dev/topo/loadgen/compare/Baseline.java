@@ -1,0 +1,92 @@
+package dev.topo.loadgen.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The change of each configuration × scenario against an earlier {@code results.json}. */
+public final class Baseline {
+
+    /** Old and new requests/s and p99 (microseconds) of one configuration × scenario present in both runs. */
+    public record Change(String config, String scenario, double oldRate, double newRate, double oldP99,
+                         double newP99) {
+
+        public double ratePercent() {
+            return percent(oldRate, newRate);
+        }
+
+        public double p99Percent() {
+            return percent(oldP99, newP99);
+        }
+
+        private static double percent(double before, double after) {
+            return before == 0 ? Double.NaN : (after - before) * 100 / before;
+        }
+    }
+
+    private Baseline() {
+    }
+
+    /** Read as a tree by field name, so a baseline written by a later minor version still reads. */
+    public static List<Change> compare(Path baselineFile, Results.Document now) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        return compare(mapper.readTree(baselineFile.toFile()), mapper.valueToTree(now));
+    }
+
+    /** Both documents as trees: every configuration × scenario that completed in both. */
+    public static List<Change> compare(JsonNode old, JsonNode now) {
+        if (old == null || !old.path("schema").asText("").startsWith("topo-compare/")) {
+            throw new IllegalArgumentException("the baseline is not a topo compare results.json");
+        }
+        List<Change> out = new ArrayList<>();
+        for (JsonNode cfg : now.path("configs")) {
+            String config = cfg.path("name").asText();
+            for (JsonNode r : cfg.path("runs")) {
+                String scenario = r.path("scenario").asText();
+                JsonNode n = completed(now, config, scenario);
+                JsonNode o = completed(old, config, scenario);
+                if (n == null || o == null) {
+                    continue;
+                }
+                JsonNode os = o.path("load").path("summary");
+                JsonNode ns = n.path("load").path("summary");
+                out.add(new Change(config, scenario, os.path("achievedRate").asDouble(),
+                        ns.path("achievedRate").asDouble(), os.path("latency").path("p99Us").asDouble(),
+                        ns.path("latency").path("p99Us").asDouble()));
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode completed(JsonNode old, String config, String scenario) {
+        for (JsonNode c : old.path("configs")) {
+            if (c.path("name").asText().equals(config)) {
+                for (JsonNode r : c.path("runs")) {
+                    if (r.path("scenario").asText().equals(scenario) && r.path("status").asText().equals(Results.OK)
+                            && r.has("load") && !r.get("load").isNull()) {
+                        return r;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    public static String render(List<Change> changes) {
+        StringBuilder sb = new StringBuilder("change against the baseline (new vs old):\n");
+        if (changes.isEmpty()) {
+            return sb.append("  no configuration x scenario in common\n").toString();
+        }
+        for (Change c : changes) {
+            sb.append(String.format(Locale.ROOT, "  %-28s %-10s req/s %10.0f -> %10.0f (%+6.1f%%)   "
+                            + "p99 %9s -> %9s (%+6.1f%%)%n", c.config(), c.scenario(), c.oldRate(), c.newRate(),
+                    c.ratePercent(), Table.micros(c.oldP99()), Table.micros(c.newP99()), c.p99Percent()));
+        }
+        return sb.toString();
+    }
+}

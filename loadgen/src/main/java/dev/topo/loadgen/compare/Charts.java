@@ -1,0 +1,177 @@
+package dev.topo.loadgen.compare;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The report's charts, drawn by JFreeChart and written as PNG files. */
+public final class Charts {
+
+    static final int WIDTH = 1000;
+    static final int HEIGHT = 520;
+    /** Loops beyond this many (thread-per-connection names a thread per connection) are summed as "others". */
+    private static final int MAX_LOOPS = 8;
+
+    /** One chart: its file name (in the report directory), title and what it shows. */
+    public record Chart(String file, String title, String caption) {
+    }
+
+    private Charts() {
+    }
+
+    /** Writes every chart into {@code dir} and returns them in page order. */
+    public static List<Chart> write(Results.Document doc, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<Chart> charts = new ArrayList<>();
+        charts.add(throughput(doc, dir));
+        for (Scenario s : doc.scenarios()) {
+            if (doc.configs().stream().anyMatch(c -> Table.find(c, s.name()) != null)) {
+                charts.add(latency(doc, s, dir));
+                charts.add(spread(doc, s, dir));
+            }
+        }
+        return charts;
+    }
+
+    private static Chart throughput(Results.Document doc, Path dir) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Results.ConfigResult cfg : doc.configs()) {
+            for (Scenario s : doc.scenarios()) {
+                Results.RunResult r = Table.find(cfg, s.name());
+                if (r != null) {
+                    data.addValue(r.load().summary().achievedRate(), cfg.name(), s.name());
+                }
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Throughput per topology and scenario", "scenario",
+                "requests/s", data, PlotOrientation.VERTICAL, true, false, false);
+        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBarPainter(new StandardBarPainter());
+        return save(chart, dir, "throughput.png", "Throughput per topology and scenario",
+                "Achieved requests per second (the rate scenario's is fixed by the offered load).");
+    }
+
+    private static Chart latency(Results.Document doc, Scenario s, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Results.ConfigResult cfg : doc.configs()) {
+            Results.RunResult r = Table.find(cfg, s.name());
+            if (r == null) {
+                continue;
+            }
+            XYSeries series = new XYSeries(cfg.name());
+            for (Results.Point p : r.latencyCurve()) {
+                // x = 1/(1-p): each "nine" is one decade, as HdrHistogram plots; 100% is drawn at the last nine.
+                double x = 1 / (1 - Math.min(p.percentile(), 99.999) / 100);
+                series.addOrUpdate(x, Math.max(p.latencyUs() / 1000, 0.001));
+            }
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Latency by percentile: " + s.name(), "percentile",
+                "latency (ms)", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        LogAxis x = new LogAxis("percentile (0%, 90%, 99%, 99.9%, ... at each decade)");
+        x.setBase(10);
+        x.setSmallestValue(1);
+        x.setNumberFormatOverride(new PercentileFormat());
+        // One tick per "nine": LogAxis tick units are in powers of the base.
+        x.setTickUnit(new NumberTickUnit(1));
+        plot.setDomainAxis(x);
+        LogAxis y = new LogAxis("latency (ms)");
+        y.setSmallestValue(0.001);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+        plot.setRangeAxis(y);
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        String file = "latency-" + s.name() + ".png";
+        return save(chart, dir, file, "Latency percentiles: " + s.name(),
+                "HdrHistogram-style: percentile on a log scale of 1/(1-p), latency on a log scale.");
+    }
+
+    private static Chart spread(Results.Document doc, Scenario s, Path dir) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Results.ConfigResult cfg : doc.configs()) {
+            Results.RunResult r = Table.find(cfg, s.name());
+            if (r == null) {
+                continue;
+            }
+            boolean serverCounted = r.loopConnections().values().stream().anyMatch(v -> v > 0);
+            Map<String, Long> loops = serverCounted ? r.loopConnections() : clientSpread(r);
+            List<Long> counts = new ArrayList<>(loops.values());
+            counts.sort(Comparator.reverseOrder());
+            long total = counts.stream().mapToLong(Long::longValue).sum();
+            if (total == 0) {
+                continue;
+            }
+            long others = 0;
+            for (int i = 0; i < counts.size(); i++) {
+                if (i < MAX_LOOPS) {
+                    data.addValue(counts.get(i) * 100.0 / total, "loop #" + (i + 1), cfg.name());
+                } else {
+                    others += counts.get(i);
+                }
+            }
+            if (others > 0) {
+                data.addValue(others * 100.0 / total, "others", cfg.name());
+            }
+        }
+        JFreeChart chart = ChartFactory.createStackedBarChart("Connections per loop: " + s.name(), "topology",
+                "% of the connections (loops busiest first)", data, PlotOrientation.HORIZONTAL, true, false, false);
+        ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setRange(0, 100);
+        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBarPainter(new StandardBarPainter());
+        String file = "spread-" + s.name() + ".png";
+        return save(chart, dir, file, "Connection spread over listeners/loops: " + s.name(),
+                "Share of the connections each loop accepted (server metrics), busiest loop first: equal slices are"
+                        + " an even spread.");
+    }
+
+    private static Map<String, Long> clientSpread(Results.RunResult r) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        r.load().spread().loop().entries().forEach(e -> out.put(e.value(), e.connections()));
+        return out;
+    }
+
+    private static Chart save(JFreeChart chart, Path dir, String file, String title, String caption)
+            throws IOException {
+        chart.getPlot().setBackgroundPaint(java.awt.Color.WHITE);
+        ChartUtils.saveChartAsPNG(dir.resolve(file).toFile(), chart, WIDTH, HEIGHT);
+        return new Chart(file, title, caption);
+    }
+
+    /** Labels 1/(1-p) ticks with the percentile they stand for: 10 → 90%, 1000 → 99.9%. */
+    private static final class PercentileFormat extends java.text.NumberFormat {
+        @Override
+        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+            double p = 100 * (1 - 1 / number);
+            return to.append(p <= 0 ? "0%" : java.math.BigDecimal.valueOf(p).setScale(4,
+                    java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%");
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) number, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.topo.loadgen.compare;
+
+import dev.topo.loadgen.engine.LoadEngine;
+import dev.topo.loadgen.engine.LoadListener;
+import dev.topo.loadgen.engine.LoadResult;
+import dev.topo.loadgen.engine.LoadSpec;
+import dev.topo.loadgen.engine.UnreachableTargetException;
+import dev.topo.loadgen.report.JsonReport;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Runs every configuration under every applicable scenario, one server process at a time. */
+public final class CompareRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompareRunner.class);
+    /** Percentiles of the latency curve: HdrHistogram's plot, a point per "nine". */
+    static final double[] CURVE = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
+    static final String PER_CONNECTION = "process-per-connection";
+
+    /**
+     * @param serverCommand        template with {java}, {jar}, {config}, {configName}, {host}, {port}, {adminPort},
+     *                             {serverCpus}
+     * @param includePerConnection run process-per-connection configurations (a JVM per connection) instead of
+     *                             listing them as skipped
+     * @param serverCpus           taskset list for the server; null runs it unpinned
+     * @param clientCpus           taskset list for this JVM; null leaves it where it is
+     */
+    public record Options(List<Path> configs, Path scenariosFile, List<Scenario> scenarios, Duration duration,
+                          Duration warmup, String serverCommand, Map<String, String> placeholders,
+                          boolean includePerConnection, String serverCpus, String clientCpus,
+                          Duration readyTimeout) {
+    }
+
+    private final Options options;
+    private final PrintStream progress;
+
+    public CompareRunner(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public Results.Document run() throws InterruptedException {
+        String started = Instant.now().toString();
+        String restoreCpus = null;
+        boolean pinned = false;
+        if (options.clientCpus() != null) {
+            restoreCpus = Placement.currentClientCpus();
+            pinned = Placement.pinClient(options.clientCpus()) && options.serverCpus() != null;
+        }
+        List<Results.ConfigResult> configs = new ArrayList<>();
+        try {
+            for (Path file : options.configs()) {
+                configs.add(runConfig(file));
+            }
+        } finally {
+            if (restoreCpus != null) {
+                // This JVM may go on (tests share one): give it its CPUs back.
+                Placement.pinClient(restoreCpus);
+            }
+        }
+        String note = pinned ? "server under taskset -c " + options.serverCpus() + ", load generator moved with taskset"
+                : options.serverCpus() == null ? "not pinned (fewer than 2 CPUs, no taskset, or --no-pin)"
+                : "pinning failed: see the log";
+        Results.Placement placement = new Results.Placement(pinned, pinned ? options.serverCpus() : "",
+                pinned ? options.clientCpus() : "", note);
+        Runtime rt = Runtime.getRuntime();
+        Results.Machine machine = new Results.Machine(rt.availableProcessors(), System.getProperty("os.name"),
+                Placement.kernel(), System.getProperty("os.arch"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
+                System.getProperty("java.version"));
+        String version = CompareRunner.class.getPackage().getImplementationVersion();
+        return new Results.Document(Results.SCHEMA, version == null ? "dev" : version, started,
+                Instant.now().toString(), machine, placement,
+                new Results.Options(options.duration().toMillis() / 1e3, options.warmup().toMillis() / 1e3,
+                        options.serverCommand(), options.configs().stream().map(Path::toString).toList(),
+                        options.scenariosFile() == null ? null : options.scenariosFile().toString()),
+                options.scenarios(), configs);
+    }
+
+    private Results.ConfigResult runConfig(Path file) throws InterruptedException {
+        ServerConfig cfg;
+        try {
+            cfg = ServerConfig.read(file);
+        } catch (IOException | RuntimeException e) {
+            String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            return failed(name, file, "?", "?", "cannot read " + file + ": " + oneLine(e), List.of());
+        }
+        if (cfg.kind().equals(PER_CONNECTION) && !options.includePerConnection()) {
+            progress.printf("compare: %s skipped (a JVM per connection; --include-per-connection runs it)%n",
+                    cfg.name());
+            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.SKIPPED,
+                    "process-per-connection starts a JVM per connection; pass --include-per-connection to run it",
+                    "", List.of());
+        }
+        List<Scenario> applicable = options.scenarios().stream()
+                .filter(s -> s.protocol().equals(cfg.protocol())).toList();
+        if (applicable.isEmpty()) {
+            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.SKIPPED,
+                    "no scenario for protocol " + cfg.protocol(), "", List.of());
+        }
+        List<Results.RunResult> runs = new ArrayList<>();
+        int[] ports;
+        ServerProcess server;
+        try {
+            Map<String, String> values = new HashMap<>(options.placeholders());
+            values.put("config", file.toAbsolutePath().toString());
+            // For containers: the file name alone, to join with wherever the directory is mounted.
+            values.put("configName", file.getFileName().toString());
+            values.put("port", String.valueOf(freePort()));
+            values.put("adminPort", String.valueOf(freePort()));
+            values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
+            List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
+            server = ServerProcess.start(argv);
+        } catch (IOException | RuntimeException e) {
+            return failed(cfg, "cannot start the server: " + oneLine(e), runs);
+        }
+        try {
+            try {
+                ports = server.awaitReady(options.readyTimeout());
+            } catch (IOException e) {
+                progress.printf("compare: %s FAILED to start: %s%n", cfg.name(), oneLine(e));
+                return failed(cfg, "server not ready: " + oneLine(e), runs);
+            }
+            progress.printf("compare: %s ready (pid %d, port %d, admin %d)%n", cfg.name(), server.pid(), ports[0],
+                    ports[1]);
+            String failure = null;
+            for (Scenario s : applicable) {
+                if (!server.isAlive()) {
+                    failure = "server exited during the runs; last output: " + server.tail();
+                    runs.add(new Results.RunResult(s.name(), Results.FAILED, "server not running", null, List.of(),
+                            Map.of(), Map.of(), Map.of(), null));
+                    continue;
+                }
+                runs.add(runScenario(cfg.name(), server, ports, s));
+            }
+            int code = server.stop(Duration.ofSeconds(15));
+            if (failure == null && code != 0) {
+                failure = "server exited with code " + code + " on SIGTERM (expected 0)";
+            }
+            if (failure != null) {
+                return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(),
+                        Results.FAILED, failure, server.readyLine(), List.copyOf(runs));
+            }
+            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.OK, null,
+                    server.readyLine(), runs);
+        } finally {
+            server.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    private Results.RunResult runScenario(String config, ServerProcess server, int[] ports, Scenario s)
+            throws InterruptedException {
+        LoadSpec spec = s.spec("127.0.0.1", ports[0], options.duration(), options.warmup());
+        // Scraped again when the warm-up ends, so the server's deltas cover the measured part only.
+        Map<String, Double> atStart = scrape(server, ports[1]);
+        @SuppressWarnings("unchecked")
+        Map<String, Double>[] before = new Map[]{atStart};
+        LoadListener listener = new LoadListener() {
+            @Override
+            public void onWarmupEnd() {
+                try {
+                    before[0] = scrape(server, ports[1]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        LoadResult result;
+        try {
+            result = LoadEngine.run(spec, listener);
+        } catch (UnreachableTargetException | RuntimeException e) {
+            progress.printf("compare: %s / %s FAILED: %s%n", config, s.name(), oneLine(e));
+            return new Results.RunResult(s.name(), Results.FAILED, oneLine(e), null, List.of(), Map.of(), Map.of(),
+                    Map.of(), null);
+        }
+        Map<String, Double> after = scrape(server, ports[1]);
+        // Connections from the start: keep-alive connections are all opened during the warm-up.
+        Map<String, Long> loopConnections =
+                Metrics.perLoop(atStart, after, "topo_loop_connections_accepted_total");
+        Map<String, Long> loopRequests = Metrics.perLoop(before[0], after, "topo_loop_requests_total");
+        double jain = Metrics.jain(loopConnections.values());
+        if (Double.isNaN(jain) && result.spread().loop().connections().n() > 0) {
+            jain = result.spread().loop().connections().jain();
+        }
+        var sum = result.summary();
+        progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%n", s.name(),
+                sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal());
+        return new Results.RunResult(s.name(), Results.OK, null, JsonReport.document(result),
+                curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
+                Double.isNaN(jain) ? null : jain);
+    }
+
+    static List<Results.Point> curve(Histogram h) {
+        List<Results.Point> out = new ArrayList<>();
+        if (h == null || h.getTotalCount() == 0) {
+            return out;
+        }
+        for (double p : CURVE) {
+            out.add(new Results.Point(p, h.getValueAtPercentile(p) / 1000.0));
+        }
+        out.add(new Results.Point(100, h.getMaxValue() / 1000.0));
+        return out;
+    }
+
+    private static Map<String, Double> scrape(ServerProcess server, int adminPort) throws InterruptedException {
+        try {
+            HttpResponse<String> r = server.get(adminPort, "/metrics");
+            return r.statusCode() == 200 ? Metrics.parse(r.body()) : Map.of();
+        } catch (IOException e) {
+            // No metrics means no server deltas and no fairness, not a failed run.
+            LOG.warn("cannot scrape /metrics on admin port {}: {}", adminPort, e.toString());
+            return Map.of();
+        }
+    }
+
+    private Results.ConfigResult failed(ServerConfig cfg, String why, List<Results.RunResult> runs) {
+        return failed(cfg.name(), cfg.file(), cfg.kind(), cfg.protocol(), why, runs);
+    }
+
+    private static Results.ConfigResult failed(String name, Path file, String kind, String protocol, String why,
+                                               List<Results.RunResult> runs) {
+        return new Results.ConfigResult(name, file.toString(), kind, protocol, Results.FAILED, why, "",
+                List.copyOf(runs));
+    }
+
+    static int freePort() throws IOException {
+        // Picked here rather than port 0 so a --server-cmd can publish the same ports (podman -p {port}:{port}).
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ');
+    }
+}

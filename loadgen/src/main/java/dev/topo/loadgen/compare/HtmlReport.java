@@ -1,0 +1,91 @@
+package dev.topo.loadgen.compare;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code index.html}: one self-contained page (no script, no font, no request: the charts are inline {@code data:}
+ * PNGs), with links to the same PNG files beside it.
+ */
+public final class HtmlReport {
+
+    private HtmlReport() {
+    }
+
+    public static void write(Results.Document doc, Table table, List<Charts.Chart> charts,
+                             List<Baseline.Change> changes, Path dir) throws IOException {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topo compare</title>\n")
+                .append("<style>body{font-family:sans-serif;margin:1.5em;color:#222}")
+                .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;")
+                .append("text-align:right}td:first-child,th:first-child{text-align:left}")
+                .append("td.best{background:#d8f5d0;font-weight:bold}.failed{color:#b00}")
+                .append("img{max-width:100%;border:1px solid #ddd}figure{margin:1.5em 0}</style></head><body>\n");
+        h.append("<h1>Topo compare</h1>\n<p>").append(esc(String.format(Locale.ROOT,
+                "%s to %s; %d CPUs, %s %s (%s), %s; %.0f s measured per scenario after %.0f s of warm-up.",
+                doc.startedAt(), doc.finishedAt(), doc.machine().cpus(), doc.machine().os(),
+                doc.machine().kernel(), doc.machine().arch(), doc.machine().jvm(), doc.options().durationSeconds(),
+                doc.options().warmupSeconds()))).append("<br>Placement: ").append(esc(doc.placement().note()))
+                .append("</p>\n");
+
+        h.append("<h2>Results</h2>\n<table><tr>");
+        table.header().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (List<Table.Cell> row : table.rows()) {
+            h.append("<tr>");
+            row.forEach(c -> h.append(c.best() ? "<td class=\"best\">" : "<td>").append(esc(c.text()))
+                    .append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p>Best value of each column highlighted. fair = Jain's index of the connections over the"
+                + " server's loops (1 = even, 1/n = all on one).</p>\n");
+
+        h.append("<h2>Servers</h2>\n<ul>\n");
+        doc.configs().stream().filter(c -> c.ready() != null && !c.ready().isEmpty())
+                .forEach(c -> h.append("<li><b>").append(esc(c.name())).append("</b> <code>").append(esc(c.ready()))
+                        .append("</code></li>\n"));
+        h.append("</ul>\n");
+        List<Results.ConfigResult> notOk = doc.configs().stream().filter(c -> !c.status().equals(Results.OK)).toList();
+        if (!notOk.isEmpty()) {
+            h.append("<h2>Failed and skipped</h2>\n<ul>\n");
+            notOk.forEach(c -> h.append("<li class=\"failed\"><b>").append(esc(c.name())).append("</b> ")
+                    .append(esc(c.status())).append(": ").append(esc(c.error())).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+        if (changes != null) {
+            h.append("<h2>Change against the baseline</h2>\n<table><tr><th>topology</th><th>scenario</th>")
+                    .append("<th>req/s before</th><th>req/s now</th><th>change</th><th>p99 before</th>")
+                    .append("<th>p99 now</th><th>change</th></tr>\n");
+            for (Baseline.Change c : changes) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.0f</td><td>%.0f</td>"
+                                + "<td>%+.1f%%</td><td>%s</td><td>%s</td><td>%+.1f%%</td></tr>%n", esc(c.config()),
+                        esc(c.scenario()), c.oldRate(), c.newRate(), c.ratePercent(), Table.micros(c.oldP99()),
+                        Table.micros(c.newP99()), c.p99Percent()));
+            }
+            h.append("</table>\n");
+        }
+
+        h.append("<h2>Charts</h2>\n");
+        for (Charts.Chart c : charts) {
+            String b64 = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(c.file())));
+            h.append("<figure id=\"").append(esc(c.file())).append("\"><h3>").append(esc(c.title()))
+                    .append("</h3><img alt=\"").append(esc(c.title())).append("\" src=\"data:image/png;base64,")
+                    .append(b64).append("\"><figcaption>").append(esc(c.caption())).append(" (<a href=\"")
+                    .append(esc(c.file())).append("\">").append(esc(c.file())).append("</a>)</figcaption></figure>\n");
+        }
+        h.append("<p>All figures: <a href=\"results.json\">results.json</a>.</p>\n</body></html>\n");
+        Files.writeString(dir.resolve("index.html"), h, StandardCharsets.UTF_8);
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

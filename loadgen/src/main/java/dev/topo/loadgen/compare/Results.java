@@ -1,0 +1,94 @@
+package dev.topo.loadgen.compare;
+
+import dev.topo.loadgen.report.JsonReport;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records {@code results.json} is made of. The field names are a contract ({@value #SCHEMA}): add fields
+ * freely, rename or remove one only with a new schema version (baselines of older runs are read by name).
+ */
+public final class Results {
+
+    public static final String SCHEMA = "topo-compare/1";
+
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
+
+    private Results() {
+    }
+
+    public record Document(String schema, String version, String startedAt, String finishedAt, Machine machine,
+                           Placement placement, Options options, List<Scenario> scenarios,
+                           List<ConfigResult> configs) {
+        public Document {
+            scenarios = List.copyOf(scenarios);
+            configs = List.copyOf(configs);
+        }
+    }
+
+    /** Facts that decide whether two results files can be compared at all. */
+    public record Machine(int cpus, String os, String kernel, String arch, String jvm, String javaVersion) {
+    }
+
+    /**
+     * Where the server and the client ran.
+     *
+     * @param pinned     both were restricted to disjoint CPU sets
+     * @param serverCpus taskset list of the server, empty when unpinned
+     * @param clientCpus taskset list of this JVM (the load generator) during the runs
+     * @param note       why not pinned, or how
+     */
+    public record Placement(boolean pinned, String serverCpus, String clientCpus, String note) {
+    }
+
+    public record Options(double durationSeconds, double warmupSeconds, String serverCommand, List<String> configs,
+                          String scenariosFile) {
+    }
+
+    /**
+     * One server configuration.
+     *
+     * @param status {@code ok} (started and every applicable scenario ran; a run may still hold errors),
+     *               {@code failed} (did not start or died: {@code error} says why), {@code skipped}
+     * @param ready  the server's ready line (listeners, loops, CPUs it saw: under taskset, {@code auto} sizes
+     *               follow the CPUs it was given), empty when it never got ready
+     */
+    public record ConfigResult(String name, String file, String kind, String protocol, String status, String error,
+                               String ready, List<RunResult> runs) {
+        public ConfigResult {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
+     * One scenario on one configuration.
+     *
+     * @param load            everything the load generator measured, as {@code topo load --json} writes it
+     * @param latencyCurve    latency at percentiles, HdrHistogram-style, for the percentile chart
+     * @param serverDelta     server counters that changed during the run (after - before)
+     * @param loopConnections connections accepted per loop during the run, from the server's metrics
+     * @param loopRequests    requests per loop during the run, from the server's metrics
+     * @param fairness        Jain's index over {@code loopConnections} (client-side spread when the server has no
+     *                        per-loop metrics); NaN when nothing was counted
+     */
+    public record RunResult(String scenario, String status, String error, JsonReport.Document load,
+                            List<Point> latencyCurve, Map<String, Double> serverDelta,
+                            Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness) {
+        public RunResult {
+            latencyCurve = List.copyOf(latencyCurve);
+            // Copies that keep the order: the JSON lists loops as the server named them.
+            serverDelta = Collections.unmodifiableMap(new LinkedHashMap<>(serverDelta));
+            loopConnections = Collections.unmodifiableMap(new LinkedHashMap<>(loopConnections));
+            loopRequests = Collections.unmodifiableMap(new LinkedHashMap<>(loopRequests));
+        }
+    }
+
+    /** Latency (microseconds) at a percentile. */
+    public record Point(double percentile, double latencyUs) {
+    }
+}

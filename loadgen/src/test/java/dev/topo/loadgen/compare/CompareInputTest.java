@@ -1,0 +1,129 @@
+package dev.topo.loadgen.compare;
+
+import dev.topo.loadgen.cli.CompareCommand;
+import dev.topo.loadgen.engine.ConnectionMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scenario files, command templates, metrics parsing and bad input: no server needed. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class CompareInputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedScenarioFileHasTheFiveModels() throws IOException {
+        List<Scenario> s = Scenario.load(Path.of("../config/scenarios.yaml"));
+        assertEquals(List.of("keepalive", "churn", "slow", "rate", "echo"), s.stream().map(Scenario::name).toList());
+        Scenario churn = s.get(1);
+        assertEquals(ConnectionMode.PER_REQUEST, churn.connectionMode());
+        assertTrue(s.get(2).path().contains("sleep="), "slow uses /work?sleep=");
+        assertTrue(s.get(3).rate() > 0, "rate is an open loop");
+        assertEquals("echo", s.get(4).protocol());
+        // Every scenario turns into a valid engine spec.
+        s.forEach(x -> x.spec("127.0.0.1", 8080, java.time.Duration.ofSeconds(1), java.time.Duration.ZERO));
+    }
+
+    @Test
+    void badScenarioFilesAreRefusedWithTheirReason() throws IOException {
+        assertEquals("unknown key 'connectons'", refused("- {name: a, connectons: 4}"));
+        assertEquals("connectionMode 'sometimes'", refused("- {name: a, connectionMode: sometimes}"));
+        assertEquals("'a' is defined twice", refused("- {name: a}\n  - {name: a}"));
+        assertEquals("threads <= connections", refused("- {name: a, connections: 2, threads: 3}"));
+    }
+
+    private String refused(String entries) throws IOException {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "scenarios:\n  " + entries + "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        for (String expected : List.of("unknown key 'connectons'", "connectionMode 'sometimes'", "'a' is defined twice",
+                "threads <= connections")) {
+            if (e.getMessage().contains(expected)) {
+                return expected;
+            }
+        }
+        return e.getMessage();
+    }
+
+    @Test
+    void serverCommandPlaceholdersExpandAndUnknownOnesAreRefused() {
+        List<String> argv = ServerProcess.expand("podman run -p {port}:{port} img --config /c/{config}",
+                Map.of("port", "8081", "config", "x.yaml"));
+        assertEquals(List.of("podman", "run", "-p", "8081:8081", "img", "--config", "/c/x.yaml"), argv);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerProcess.expand("java -jar {jra}", Map.of("jar", "a.jar")));
+        assertTrue(e.getMessage().contains("{jra}"), e.getMessage());
+    }
+
+    @Test
+    void metricsDeltasAreKeptPerLoopAndPerWorker() {
+        String before = """
+                # TYPE topo_loop_connections_accepted_total counter
+                topo_loop_connections_accepted_total{listener="0",loop="topo-loop-0",worker="11"} 5.0
+                topo_loop_connections_accepted_total{listener="0",loop="topo-loop-0",worker="12"} 1.0
+                topo_requests_served_total 100.0
+                topo_connections_active 3.0
+                """;
+        String after = before.replace("} 5.0", "} 9.0").replace("} 1.0", "} 5.0").replace("100.0", "180.0")
+                .replace("active 3.0", "active 7.0");
+        Map<String, Double> b = Metrics.parse(before);
+        Map<String, Double> a = Metrics.parse(after);
+        Map<String, Long> loops = Metrics.perLoop(b, a, "topo_loop_connections_accepted_total");
+        assertEquals(2, loops.size(), "same loop name in two workers stays two loops");
+        assertEquals(List.of(4L, 4L), List.copyOf(loops.values()));
+        assertEquals(1.0, Metrics.jain(loops.values()), 1e-9);
+        assertEquals(0.5, Metrics.jain(List.of(8L, 0L)), 1e-9);
+        Map<String, Double> delta = Metrics.delta(b, a);
+        assertEquals(80.0, delta.get("topo_requests_served_total"), 1e-9);
+        assertTrue(!delta.containsKey("topo_connections_active"), "gauges are not deltas");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() throws IOException {
+        Path scenarios = dir.resolve("s.yaml");
+        Files.writeString(scenarios, "scenarios:\n  - {name: a}\n");
+        assertEquals(2, exit("--scenarios", dir.resolve("missing.yaml").toString()), "missing scenario file");
+        assertEquals(2, exit("--scenarios", scenarios.toString(), "--configs", dir.resolve("nope.yaml").toString()));
+        assertEquals(2, exit("--scenarios", scenarios.toString(), "--scenario", "b"));
+        // A shell glob over config/ also names the scenario file: left out, so nothing remains here.
+        assertEquals(2, exit("--scenarios", scenarios.toString(), "--configs", scenarios.toString()));
+        Path cfg = dir.resolve("reuseport.yaml");
+        Files.writeString(cfg, "topology: {kind: reuseport}\n");
+        assertEquals(2, exit("--scenarios", scenarios.toString(), "--configs", cfg.toString(), "--server-jar",
+                dir.resolve("none.jar").toString()), "missing server jar");
+    }
+
+    private int exit(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new CompareCommand()).execute(args);
+        } finally {
+            System.setErr(saved);
+        }
+        String text = err.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(1, text.lines().count(), "one-line error: " + text);
+        assertTrue(text.startsWith("topo compare: "), text);
+        return code;
+    }
+}

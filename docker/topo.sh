@@ -43,7 +43,7 @@ resolve_config() {
         local f="$TOPO_HOME/config/$TOPO_TOPOLOGY.yaml"
         if [ ! -f "$f" ]; then
             local have
-            have=$(cd "$TOPO_HOME/config" && ls -1 *.yaml 2>/dev/null | sed 's/\.yaml$//' | paste -sd, -)
+            have=$(cd "$TOPO_HOME/config" && ls -1 *.yaml 2>/dev/null | grep -vx 'scenarios.yaml' | sed 's/\.yaml$//' | paste -sd, -)
             die "TOPO_TOPOLOGY=$TOPO_TOPOLOGY has no bundled config (bundled: $have)"
         fi
         echo "$f"

@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ThreadPoolTopology implements Topology {
     private static final String ACCEPTOR = "topo-acceptor-0";
-    private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 21\r\nConnection: close\r\n\r\nthread pool is full\r\n")
+    /** Written by the acceptor itself, before any handler exists, so it carries the identity headers by hand. */
+    private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nX-Topo-Listener: 0\r\n"
+            + "X-Topo-Loop: " + ACCEPTOR + "\r\nX-Topo-Worker: " + ProcessHandle.current().pid() + "\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nthread pool is full\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
     private final BlockingServer server;

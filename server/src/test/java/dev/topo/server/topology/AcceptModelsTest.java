@@ -128,6 +128,7 @@ class AcceptModelsTest {
                 try (RawHttp third = new RawHttp(reject.address())) {
                     RawHttp.Response r = third.exchange(get("/"));
                     assertEquals(503, r.status(), "no thread and no room in the queue");
+                    assertEquals("topo-acceptor-0", r.loop(), "the acceptor answered it, and says so");
                     assertTrue(third.closedByServer());
                 }
                 busy.close();

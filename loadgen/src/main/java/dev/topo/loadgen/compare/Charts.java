@@ -45,6 +45,7 @@ public final class Charts {
         charts.add(throughput(doc, dir));
         for (Scenario s : doc.scenarios()) {
             if (doc.configs().stream().anyMatch(c -> Table.find(c, s.name()) != null)) {
+                charts.add(throughput(doc, s, dir));
                 charts.add(latency(doc, s, dir));
                 charts.add(spread(doc, s, dir));
             }
@@ -63,10 +64,35 @@ public final class Charts {
             }
         }
         JFreeChart chart = ChartFactory.createBarChart("Throughput per topology and scenario", "scenario",
-                "requests/s", data, PlotOrientation.VERTICAL, true, false, false);
-        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBarPainter(new StandardBarPainter());
+                "requests/s (log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        // Scenarios differ by orders of magnitude (echo vs /work?sleep): on a linear axis the slow ones vanish.
+        LogAxis axis = new LogAxis("requests/s (log scale)");
+        axis.setSmallestValue(1);
+        // Whole decades, written as plain numbers rather than 10^4.5.
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        chart.getCategoryPlot().setRangeAxis(axis);
+        BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setBase(1);
         return save(chart, dir, "throughput.png", "Throughput per topology and scenario",
-                "Achieved requests per second (the rate scenario's is fixed by the offered load).");
+                "Achieved requests per second on a log scale (the rate scenario's is fixed by the offered load); "
+                        + "each scenario's own chart below compares the topologies on a linear scale.");
+    }
+
+    private static Chart throughput(Results.Document doc, Scenario s, Path dir) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Results.ConfigResult cfg : doc.configs()) {
+            Results.RunResult r = Table.find(cfg, s.name());
+            if (r != null) {
+                data.addValue(r.load().summary().achievedRate(), s.name(), cfg.name());
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Throughput: " + s.name(), "topology", "requests/s", data,
+                PlotOrientation.VERTICAL, false, false, false);
+        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBarPainter(new StandardBarPainter());
+        return save(chart, dir, "throughput-" + s.name() + ".png", "Throughput: " + s.name(),
+                "Achieved requests per second of each topology in this scenario.");
     }
 
     private static Chart latency(Results.Document doc, Scenario s, Path dir) throws IOException {

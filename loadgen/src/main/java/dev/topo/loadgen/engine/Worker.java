@@ -193,14 +193,22 @@ final class Worker {
         }
     }
 
-    void onClosed(Connection c) {
+    /** Frees {@code c}'s slot; false when the run is ending and the slot must not be used again. */
+    private boolean release(Connection c) {
         remove(c);
         slotsInUse--;
         if (forced) {
-            return;
+            return false;
         }
         if (stopping) {
             checkDrained();
+            return false;
+        }
+        return true;
+    }
+
+    void onClosed(Connection c) {
+        if (!release(c)) {
             return;
         }
         if (perRequest) {
@@ -215,13 +223,7 @@ final class Worker {
     }
 
     void onConnectFailed(Connection c) {
-        remove(c);
-        slotsInUse--;
-        if (forced) {
-            return;
-        }
-        if (stopping) {
-            checkDrained();
+        if (!release(c)) {
             return;
         }
         if (perRequest && openLoop) {

@@ -154,7 +154,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                         payload.readableBytes(), connection, null, false);
             }
             case WORK -> {
-                WorkRequest work = null;
+                WorkRequest work;
                 try {
                     work = WorkRequest.parse(request.uri(), settings.work);
                 } catch (WorkRequest.BadWork e) {

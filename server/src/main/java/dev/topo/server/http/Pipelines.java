@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The handlers of one connection, for the configured protocol. Every topology uses it, the event-loop ones through
@@ -22,6 +24,11 @@ public final class Pipelines {
     private final HttpDecoderConfig decoderConfig;
     private final ServerMetrics metrics;
     private final EventExecutorGroup offload;
+    /**
+     * One encoder per loop: its identity headers are fixed for the loop's life, so a new connection does not pay for
+     * formatting them. Threads that live for one connection (thread-per-connection) are not cached.
+     */
+    private final Map<LoopStats, ResponseEncoder> encoders = new ConcurrentHashMap<>();
 
     /** @param offload where request handling runs, or null to run it on the connection's own thread */
     public Pipelines(ServerConfig config, ServerMetrics metrics, EventExecutorGroup offload) {
@@ -52,7 +59,9 @@ public final class Pipelines {
             p.addLast("echo", EchoHandler.INSTANCE);
             return;
         }
-        ResponseEncoder encoder = new ResponseEncoder(loop.listener().index(), thread);
+        ResponseEncoder encoder = thread.equals(loop.name())
+                ? encoders.computeIfAbsent(loop, l -> new ResponseEncoder(l.listener().index(), thread))
+                : new ResponseEncoder(loop.listener().index(), thread);
         TimeoutHandler timeouts = new TimeoutHandler(idle, settings.limits.requestTimeout().toNanos(), encoder);
         p.addLast("timeouts", timeouts);
         p.addLast("decoder", new HttpRequestDecoder(decoderConfig));

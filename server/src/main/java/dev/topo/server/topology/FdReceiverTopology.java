@@ -39,11 +39,10 @@ import org.slf4j.LoggerFactory;
  * dispatch knows who is idle. With {@code oneShot} (process-per-connection) the process serves one connection and
  * then reports {@code served}.
  */
-public final class FdReceiverTopology implements Topology {
+public final class FdReceiverTopology extends EventLoopTopology {
     private static final Logger log = LoggerFactory.getLogger(FdReceiverTopology.class);
     private static final byte[] CLOSED = {1};
 
-    private final ServerResources resources;
     private final Path socket;
     private final boolean oneShot;
     private final Runnable served;
@@ -51,7 +50,7 @@ public final class FdReceiverTopology implements Topology {
 
     public FdReceiverTopology(ServerConfig config, ServerMetrics metrics, Path socket, boolean oneShot,
             Runnable served) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
         this.socket = socket;
         this.oneShot = oneShot;
         this.served = served;
@@ -147,15 +146,5 @@ public final class FdReceiverTopology implements Topology {
     @Override
     public TopologyKind kind() {
         return oneShot ? TopologyKind.PROCESS_PER_CONNECTION : TopologyKind.PROCESS_FD_PASSING;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
-    }
-
-    @Override
-    public boolean draining() {
-        return resources.draining();
     }
 }

@@ -1,7 +1,6 @@
 package dev.topo.server.topology;
 
 import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -13,13 +12,12 @@ import java.util.concurrent.TimeUnit;
  * The textbook baseline: one thread ({@code topo-iterative}) accepts a connection, serves it to its end, then accepts
  * the next. A slow handler or a client that keeps its connection open holds everyone else up; that is what it shows.
  */
-public final class IterativeTopology implements Topology {
+public final class IterativeTopology extends BlockingTopology {
     private static final String THREAD = "topo-iterative";
-    private final BlockingServer server;
     private Thread thread;
 
     public IterativeTopology(ServerConfig config, ServerMetrics metrics) {
-        this.server = new BlockingServer(config, metrics);
+        super(config, metrics);
     }
 
     @Override
@@ -43,20 +41,5 @@ public final class IterativeTopology implements Topology {
             server.closeAll();
             thread.join(5_000);
         }
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.ITERATIVE;
-    }
-
-    @Override
-    public String transport() {
-        return "blocking";
-    }
-
-    @Override
-    public boolean draining() {
-        return server.draining();
     }
 }

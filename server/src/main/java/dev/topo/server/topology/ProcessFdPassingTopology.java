@@ -3,7 +3,6 @@ package dev.topo.server.topology;
 import dev.topo.server.config.Dispatch;
 import dev.topo.server.config.ServerConfig;
 import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
@@ -38,10 +37,9 @@ import org.slf4j.LoggerFactory;
  * (see {@link FdReceiverTopology}) and are restarted by a {@link Supervisor} when they die. The classic
  * master/worker split where the master decides who serves, rather than the kernel (process-reuseport).
  */
-public final class ProcessFdPassingTopology implements Topology {
+public final class ProcessFdPassingTopology extends EventLoopTopology {
     private static final Logger log = LoggerFactory.getLogger(ProcessFdPassingTopology.class);
 
-    private final ServerResources resources;
     private final WorkerFiles files = WorkerFiles.create();
     private final Supervisor supervisor;
     private final Dispatch dispatch;
@@ -64,7 +62,7 @@ public final class ProcessFdPassingTopology implements Topology {
     }
 
     public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
         TopologyConfig t = config.topology();
         this.dispatch = t.dispatch();
         this.targets = new Target[t.processes()];
@@ -258,16 +256,6 @@ public final class ProcessFdPassingTopology implements Topology {
         supervisor.stop(drainTimeout);
         resources.stop(Duration.ZERO);
         files.deleteAll();
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.PROCESS_FD_PASSING;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.topo.server.topology;
 
 import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerFiles;
@@ -35,10 +34,9 @@ import org.slf4j.LoggerFactory;
  * were invented. {@code maxChildren} bounds the live children; at the bound the master stops accepting and new
  * connections wait in the listen backlog.
  */
-public final class ProcessPerConnectionTopology implements Topology {
+public final class ProcessPerConnectionTopology extends EventLoopTopology {
     private static final Logger log = LoggerFactory.getLogger(ProcessPerConnectionTopology.class);
 
-    private final ServerResources resources;
     private final WorkerFiles files = WorkerFiles.create();
     private final Path childConfig;
     private final int maxChildren;
@@ -53,7 +51,7 @@ public final class ProcessPerConnectionTopology implements Topology {
     private volatile boolean draining;
 
     public ProcessPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
         this.maxChildren = config.topology().maxChildren();
         // No admin endpoint in the children: it would cost start time for a process that lives one connection.
         this.childConfig = files.writeConfig("child", WorkerFiles.workerConfig(config, config.topology(),
@@ -191,16 +189,6 @@ public final class ProcessPerConnectionTopology implements Topology {
         WorkerProcess.drainAll(new ArrayList<>(children), drainTimeout);
         resources.stop(Duration.ZERO);
         files.deleteAll();
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.PROCESS_PER_CONNECTION;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.topo.server.topology;
 
 import dev.topo.server.config.ServerConfig;
 import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -11,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,11 +18,10 @@ import java.util.Map;
  * listener's single loop ({@code topo-loop-N}) accepts and serves its own connections: shared-nothing, as nginx with
  * {@code reuseport} and one loop per worker.
  */
-public final class ReusePortTopology implements Topology {
-    private final ServerResources resources;
+public final class ReusePortTopology extends EventLoopTopology {
 
     public ReusePortTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
     }
 
     @Override
@@ -56,25 +53,5 @@ public final class ReusePortTopology implements Topology {
             }
         }
         return first;
-    }
-
-    @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
-        resources.stop(drainTimeout);
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.REUSEPORT;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
-    }
-
-    @Override
-    public boolean draining() {
-        return resources.draining();
     }
 }

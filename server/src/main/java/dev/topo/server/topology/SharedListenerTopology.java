@@ -1,7 +1,6 @@
 package dev.topo.server.topology;
 
 import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -27,12 +26,11 @@ import java.util.Map;
  * an {@link EpollServerSocketChannel} wrapping the same fd number. Closing any of those would close the shared fd
  * under the others, so on stop they are only deregistered from their loops and the owner alone closes it.
  */
-public final class SharedListenerTopology implements Topology {
-    private final ServerResources resources;
+public final class SharedListenerTopology extends EventLoopTopology {
     private final List<Channel> borrowers = new ArrayList<>();
 
     public SharedListenerTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
     }
 
     @Override
@@ -67,20 +65,5 @@ public final class SharedListenerTopology implements Topology {
             borrower.deregister().await();
         }
         resources.stop(drainTimeout);
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.SHARED_LISTENER;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
-    }
-
-    @Override
-    public boolean draining() {
-        return resources.draining();
     }
 }

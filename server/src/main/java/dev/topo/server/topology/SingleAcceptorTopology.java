@@ -1,25 +1,22 @@
 package dev.topo.server.topology;
 
 import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 
 /**
  * One listening socket on one boss loop ({@code topo-boss-0}); the boss hands each accepted connection to one of
  * {@code workers} loops ({@code topo-worker-0-N}) round-robin. Netty's default shape; nginx's with one worker.
  */
-public final class SingleAcceptorTopology implements Topology {
-    private final ServerResources resources;
+public final class SingleAcceptorTopology extends EventLoopTopology {
 
     public SingleAcceptorTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+        super(config, metrics);
     }
 
     @Override
@@ -31,25 +28,5 @@ public final class SingleAcceptorTopology implements Topology {
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, workers);
         return resources.bind(resources.bootstrap(boss, workers, listener, loops), listener, config.bind().host(),
                 config.bind().port());
-    }
-
-    @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
-        resources.stop(drainTimeout);
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.SINGLE_ACCEPTOR;
-    }
-
-    @Override
-    public String transport() {
-        return resources.transport.name();
-    }
-
-    @Override
-    public boolean draining() {
-        return resources.draining();
     }
 }

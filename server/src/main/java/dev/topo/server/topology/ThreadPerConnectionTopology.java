@@ -3,7 +3,6 @@ package dev.topo.server.topology;
 import dev.topo.server.config.ConfigException;
 import dev.topo.server.config.ServerConfig;
 import dev.topo.server.config.ThreadKind;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -20,9 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with virtual threads the way Loom brings it back. {@code maxThreads} bounds the live connection threads: beyond
  * it the acceptor waits and new connections queue in the kernel's backlog.
  */
-public final class ThreadPerConnectionTopology implements Topology {
+public final class ThreadPerConnectionTopology extends BlockingTopology {
     private static final String ACCEPTOR = "topo-acceptor-0";
-    private final BlockingServer server;
     private final ThreadFactory threads;
     private final String prefix;
     private final Semaphore slots;
@@ -30,12 +28,12 @@ public final class ThreadPerConnectionTopology implements Topology {
     private Thread acceptor;
 
     public ThreadPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
+        super(config, metrics);
         ThreadKind kind = config.topology().threads();
         this.threads = kind == ThreadKind.VIRTUAL ? VirtualThreads.factory()
                 : r -> new Thread(r);
         this.prefix = kind == ThreadKind.VIRTUAL ? "topo-vconn-" : "topo-conn-";
         this.slots = new Semaphore(config.topology().maxThreads());
-        this.server = new BlockingServer(config, metrics);
     }
 
     @Override
@@ -92,21 +90,6 @@ public final class ThreadPerConnectionTopology implements Topology {
         while (live.get() > 0 && System.nanoTime() < until) {
             Thread.sleep(10);
         }
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.THREAD_PER_CONNECTION;
-    }
-
-    @Override
-    public String transport() {
-        return "blocking";
-    }
-
-    @Override
-    public boolean draining() {
-        return server.draining();
     }
 
     /** Virtual threads through reflection: the build targets Java 17, where they do not exist. */

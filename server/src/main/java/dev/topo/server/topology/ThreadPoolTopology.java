@@ -3,7 +3,6 @@ package dev.topo.server.topology;
 import dev.topo.server.config.Protocol;
 import dev.topo.server.config.ServerConfig;
 import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.TopologyKind;
 import dev.topo.server.config.WhenFull;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * accepting until there is room ({@code block}). Tomcat's classic BIO connector; Apache's worker MPM without the
  * processes.
  */
-public final class ThreadPoolTopology implements Topology {
+public final class ThreadPoolTopology extends BlockingTopology {
     private static final String ACCEPTOR = "topo-acceptor-0";
     /** Written by the acceptor itself, before any handler exists, so it carries the identity headers by hand. */
     private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nX-Topo-Listener: 0\r\n"
@@ -35,14 +34,13 @@ public final class ThreadPoolTopology implements Topology {
             + "Content-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nthread pool is full\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final BlockingServer server;
     private final ThreadPoolExecutor pool;
     private final BlockingQueue<Runnable> queue;
     private final Map<Thread, LoopStats> loops = new ConcurrentHashMap<>();
     private Thread acceptor;
 
     public ThreadPoolTopology(ServerConfig config, ServerMetrics metrics) {
-        this.server = new BlockingServer(config, metrics);
+        super(config, metrics);
         TopologyConfig t = config.topology();
         this.queue = new ArrayBlockingQueue<>(t.queue());
         AtomicInteger ids = new AtomicInteger();
@@ -118,20 +116,5 @@ public final class ThreadPoolTopology implements Topology {
         if (acceptor != null) {
             acceptor.join(5_000);
         }
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.THREAD_POOL;
-    }
-
-    @Override
-    public String transport() {
-        return "blocking";
-    }
-
-    @Override
-    public boolean draining() {
-        return server.draining();
     }
 }

@@ -168,13 +168,7 @@ abstract class ProcessContract {
             long busyWorker = ProcessTests.worker(first);
             busy.send(get("/work?sleep=800ms"));
             Thread.sleep(200);
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
-                try {
-                    s.stop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CompletableFuture<Void> stopping = Servers.stopInBackground(s);
             Response r = busy.read();
             assertEquals(200, r.status(), "the in-flight request completes");
             assertTrue(busy.closedByServer(), "and then its connection is closed");

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,17 @@ public final class Servers {
     public static TopoServer start(String yaml) throws InterruptedException {
         String base = "bind: {host: 127.0.0.1, port: 0}\nadmin: {host: 127.0.0.1, port: 0}\n";
         return TopoServer.start(config(base + yaml));
+    }
+
+    /** Starts a graceful stop on another thread, as a signal handler would, so the test can watch it happen. */
+    public static CompletableFuture<Void> stopInBackground(TopoServer server) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                server.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     public static ServerConfig config(String yaml) {

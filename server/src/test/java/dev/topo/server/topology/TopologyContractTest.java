@@ -288,13 +288,7 @@ class TopologyContractTest {
             }
             busy.send(get("/work?sleep=800ms"));
             Thread.sleep(200);
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
-                try {
-                    s.stop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CompletableFuture<Void> stopping = Servers.stopInBackground(s);
             Response r = busy.read();
             assertEquals(200, r.status(), "the in-flight request completes");
             // The loop was blocked in the handler when the stop began, so it learns of the drain only after it

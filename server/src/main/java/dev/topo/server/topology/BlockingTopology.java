@@ -1,0 +1,30 @@
+package dev.topo.server.topology;
+
+import dev.topo.server.config.ServerConfig;
+import dev.topo.server.config.TopologyKind;
+import dev.topo.server.metrics.ServerMetrics;
+
+/** What the blocking topologies share: their {@link BlockingServer}, and the getters that only read it. */
+abstract class BlockingTopology implements Topology {
+    final BlockingServer server;
+
+    BlockingTopology(ServerConfig config, ServerMetrics metrics) {
+        this.server = new BlockingServer(config, metrics);
+    }
+
+    @Override
+    public TopologyKind kind() {
+        return server.config.topology().kind();
+    }
+
+    /** JDK blocking sockets: {@code transport} from the configuration does not apply. */
+    @Override
+    public String transport() {
+        return "blocking";
+    }
+
+    @Override
+    public boolean draining() {
+        return server.draining();
+    }
+}

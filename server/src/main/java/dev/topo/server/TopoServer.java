@@ -1,16 +1,16 @@
 package dev.topo.server;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.AdminServer;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.metrics.TopologyReport;
 import dev.topo.server.topology.Topologies;
 import dev.topo.server.topology.Topology;
+import dev.topo.server.topology.WorkerRole;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +35,14 @@ public final class TopoServer {
 
     /** Starts everything or nothing: a failure part-way stops what had started. */
     public static TopoServer start(ServerConfig config) throws InterruptedException {
-        return start(config, Topologies::create);
+        return start(config, null);
     }
 
-    /**
-     * As {@link #start(ServerConfig)}, with the topology made by {@code topologies}: a worker process runs one the
-     * configuration alone does not describe (it serves connections its master passes it).
-     */
-    public static TopoServer start(ServerConfig config, BiFunction<ServerConfig, ServerMetrics, Topology> topologies)
-            throws InterruptedException {
+    /** As {@link #start(ServerConfig)}, for a worker process with the {@code role} its master gave it (or none). */
+    public static TopoServer start(ServerConfig config, WorkerRole role) throws InterruptedException {
         long began = System.nanoTime();
         ServerMetrics metrics = new ServerMetrics(config.limits().maxConnections());
-        Topology topology = topologies.apply(config, metrics);
+        Topology topology = Topologies.create(config, metrics, role);
         InetSocketAddress address;
         AdminServer admin = null;
         try {

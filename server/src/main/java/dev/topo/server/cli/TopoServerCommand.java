@@ -1,10 +1,10 @@
 package dev.topo.server.cli;
 
+import dev.topo.config.ConfigException;
+import dev.topo.config.ConfigLoader;
+import dev.topo.config.Overrides;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
-import dev.topo.server.config.ConfigException;
-import dev.topo.server.config.ConfigLoader;
-import dev.topo.server.config.Overrides;
-import dev.topo.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code topo server}: runs the server a YAML file describes until SIGTERM or SIGINT. */
 @Command(name = "topo server", mixinStandardHelpOptions = true, versionProvider = TopoServerCommand.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, resourceBundle = "dev.topo.server.cli.OverrideHelp",
         description = "Runs a Netty server whose accept/IO topology is chosen in YAML.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped gracefully (or --check passed)", "1:failed at run time (e.g. port in use)",
@@ -47,23 +47,17 @@ public final class TopoServerCommand implements Callable<Integer> {
     @Option(names = "--admin-port", description = "Override admin.port (0 = ephemeral).")
     private Integer adminPort;
 
-    @Option(names = {"-t", "--topology"}, paramLabel = "KIND",
-            description = "Override topology.kind (single-acceptor, reuseport, shared-listener, iterative, "
-                    + "thread-per-connection, thread-pool, process-reuseport, process-fd-passing, "
-                    + "process-per-connection). Parameters of the file's kind that the new kind does not use are "
-                    + "dropped.")
+    // The texts of the options below name kinds and keys: OverrideHelp derives them from the kinds' registry.
+    @Option(names = {"-t", "--topology"}, paramLabel = "KIND", descriptionKey = "topology")
     private String topology;
 
-    @Option(names = {"-l", "--listeners"}, description = "Override topology.listeners (reuseport).")
+    @Option(names = {"-l", "--listeners"}, descriptionKey = "listeners")
     private Integer listeners;
 
-    @Option(names = {"-w", "--workers"},
-            description = "Override the worker loop count (workers, or workersPerListener for reuseport and "
-                    + "process-reuseport, loops for shared-listener).")
+    @Option(names = {"-w", "--workers"}, descriptionKey = "workers")
     private Integer workers;
 
-    @Option(names = "--processes", paramLabel = "N",
-            description = "Override topology.processes (process-reuseport, process-fd-passing).")
+    @Option(names = "--processes", paramLabel = "N", descriptionKey = "processes")
     private Integer processes;
 
     @Option(names = "--check", description = "Validate the configuration, print it resolved, and exit.")
@@ -117,7 +111,7 @@ public final class TopoServerCommand implements Callable<Integer> {
             log.error("stopping: {}", failure);
         } else {
             log.info("stopping: draining for up to {}",
-                    dev.topo.server.config.Durations.format(config.drainTimeout()));
+                    dev.topo.config.Durations.format(config.drainTimeout()));
         }
         server.stop();
         return failure == null ? 0 : 1;

@@ -1,7 +1,7 @@
 package dev.topo.server.http;
 
-import dev.topo.server.config.LimitsConfig;
-import dev.topo.server.config.WorkConfig;
+import dev.topo.config.LimitsConfig;
+import dev.topo.config.WorkConfig;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

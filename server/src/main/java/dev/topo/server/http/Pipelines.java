@@ -1,8 +1,8 @@
 package dev.topo.server.http;
 
-import dev.topo.server.config.LimitsConfig;
-import dev.topo.server.config.Protocol;
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.LimitsConfig;
+import dev.topo.config.Protocol;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.channel.ChannelPipeline;

@@ -1,8 +1,8 @@
 package dev.topo.server.http;
 
-import dev.topo.server.config.DataSize;
-import dev.topo.server.config.Durations;
-import dev.topo.server.config.WorkConfig;
+import dev.topo.config.DataSize;
+import dev.topo.config.Durations;
+import dev.topo.config.WorkConfig;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.List;

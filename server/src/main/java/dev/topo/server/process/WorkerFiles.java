@@ -1,11 +1,7 @@
 package dev.topo.server.process;
 
-import dev.topo.server.config.AdminConfig;
-import dev.topo.server.config.BindConfig;
-import dev.topo.server.config.ConfigLoader;
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.Transport;
+import dev.topo.config.ConfigLoader;
+import dev.topo.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,16 +44,6 @@ public final class WorkerFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * What a worker runs: the master's configuration with {@code topology} and {@code port}, on epoll, and with its
-     * own admin endpoint on an ephemeral loopback port (or none) that the master scrapes.
-     */
-    public static ServerConfig workerConfig(ServerConfig master, TopologyConfig topology, int port, boolean admin) {
-        return new ServerConfig(new BindConfig(master.bind().host(), port), Transport.EPOLL, topology,
-                master.protocol(), master.limits(), master.work(), master.handler(), master.drainTimeout(),
-                new AdminConfig(admin, "127.0.0.1", 0));
     }
 
     public Path socket(String name) {

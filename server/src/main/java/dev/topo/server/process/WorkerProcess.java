@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker JVM: the same java binary, JVM options and class path as this process, running {@link WorkerMain}.
+ * One worker JVM: the same java binary, JVM options and class path as this process, running {@code cli.WorkerMain}.
  * Its stdin is a pipe only this process writes: a {@code drain} line asks for a graceful stop, and end-of-file (this
  * process died, even by SIGKILL, and the kernel closed the pipe) makes the worker exit at once, so no worker outlives
  * its master. Its stdout carries one {@code topo-worker-ready} line; everything else it prints is forwarded to this
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    static final String READY = "topo-worker-ready";
+    /** The workers' entry point, named rather than imported: entry points use this package, not the reverse. */
+    static final String MAIN_CLASS = "dev.topo.server.cli.WorkerMain";
+    public static final String READY = "topo-worker-ready";
     private static final Pattern READY_LINE = Pattern.compile(READY + " port=(\\d+) admin=(\\d+)");
     /** A JVM on a loaded two-core machine starts in about a second; a worker not ready after this is stuck. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -54,7 +56,7 @@ public final class WorkerProcess {
         this.control = process.getOutputStream();
     }
 
-    /** Starts {@code WorkerMain args}; returns at once, {@link #ready()} completes when the worker serves. */
+    /** Starts {@code WorkerMain CONFIG [HANDOFF_SOCKET]}; returns at once, {@link #ready()} completes when the worker serves. */
     public static WorkerProcess start(String name, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
@@ -71,7 +73,7 @@ public final class WorkerProcess {
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(WorkerMain.class.getName());
+        command.add(MAIN_CLASS);
         command.addAll(args);
         Process process;
         try {

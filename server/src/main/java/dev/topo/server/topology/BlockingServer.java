@@ -1,6 +1,6 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.http.Pipelines;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
@@ -59,7 +59,7 @@ final class BlockingServer {
         try {
             ServerSocket ss = new ServerSocket();
             ss.setReuseAddress(true);
-            ss.bind(new InetSocketAddress(host, port), config.topology().backlog());
+            ss.bind(new InetSocketAddress(host, port), config.topology().listen().backlog());
             serverSocket = ss;
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "

@@ -1,7 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.TopologyKind;
 import dev.topo.server.metrics.ServerMetrics;
 
 /** What the blocking topologies share: their {@link BlockingServer}, and the getters that only read it. */

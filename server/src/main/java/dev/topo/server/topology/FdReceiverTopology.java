@@ -1,7 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyKind;
+import dev.topo.config.ProcessFdPassingParameters;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.http.ServerInitializer;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
@@ -48,20 +48,19 @@ public final class FdReceiverTopology extends EventLoopTopology {
     private final Runnable served;
     private Channel handoff;
 
-    public FdReceiverTopology(ServerConfig config, ServerMetrics metrics, Path socket, boolean oneShot,
-            Runnable served) {
+    FdReceiverTopology(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
         super(config, metrics);
-        this.socket = socket;
-        this.oneShot = oneShot;
-        this.served = served;
+        this.socket = role.handoff();
+        this.oneShot = config.topology().kind().startsProcessPerConnection();
+        this.served = role.served();
     }
 
     @Override
     public InetSocketAddress start() throws InterruptedException {
         ServerConfig config = resources.config;
         ListenerStats listener = resources.metrics.addListener(0);
-        EventLoopGroup group = resources.newGroup(oneShot ? 1 : config.topology().workers(),
-                i -> "topo-worker-0-" + i);
+        int threads = oneShot ? 1 : config.topology().parameters(ProcessFdPassingParameters.class).workers();
+        EventLoopGroup group = resources.newGroup(threads, i -> "topo-worker-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         ServerInitializer initializer = resources.initializer(listener, loops);
         ChannelFuture f = new ServerBootstrap()
@@ -141,10 +140,5 @@ public final class FdReceiverTopology extends EventLoopTopology {
             handoff.close().await();
         }
         resources.stop(drainTimeout);
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return oneShot ? TopologyKind.PROCESS_PER_CONNECTION : TopologyKind.PROCESS_FD_PASSING;
     }
 }

@@ -1,6 +1,6 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;

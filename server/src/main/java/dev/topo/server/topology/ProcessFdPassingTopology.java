@@ -1,14 +1,12 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.Dispatch;
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
+import dev.topo.config.Dispatch;
+import dev.topo.config.ProcessFdPassingParameters;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
-import dev.topo.server.process.WorkerFiles;
 import dev.topo.server.process.WorkerProcess;
-import dev.topo.server.process.WorkerScrapes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,10 +35,9 @@ import org.slf4j.LoggerFactory;
  * (see {@link FdReceiverTopology}) and are restarted by a {@link Supervisor} when they die. The classic
  * master/worker split where the master decides who serves, rather than the kernel (process-reuseport).
  */
-public final class ProcessFdPassingTopology extends EventLoopTopology {
+public final class ProcessFdPassingTopology extends MasterTopology {
     private static final Logger log = LoggerFactory.getLogger(ProcessFdPassingTopology.class);
 
-    private final WorkerFiles files = WorkerFiles.create();
     private final Supervisor supervisor;
     private final Dispatch dispatch;
     /** The handoff channel to each slot's worker, null while it is down. Only the boss loop touches these. */
@@ -48,7 +45,6 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
     private EventLoop boss;
     private int nextTarget;
     private boolean refusing;
-    private volatile boolean draining;
 
     /** One worker as the master sees it; fields are the boss loop's alone. */
     private static final class Target {
@@ -63,13 +59,13 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
 
     public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
         super(config, metrics);
-        TopologyConfig t = config.topology();
+        ProcessFdPassingParameters t = config.topology().parameters(ProcessFdPassingParameters.class);
         this.dispatch = t.dispatch();
         this.targets = new Target[t.processes()];
-        Path workerConfig = files.writeConfig("worker", WorkerFiles.workerConfig(config, t, config.bind().port(),
+        Path workerConfig = files.writeConfig("worker", config.forWorker(config.topology(), config.bind().port(),
                 true));
         this.supervisor = new Supervisor("worker", t.processes(), t.maxRestarts(),
-                slot -> List.of("fd", workerConfig.toString(), socket(slot).toString()), new Supervisor.Listener() {
+                slot -> List.of(workerConfig.toString(), socket(slot).toString()), new Supervisor.Listener() {
                     @Override
                     public void ready(int slot, WorkerProcess worker) {
                         connect(slot, worker);
@@ -148,7 +144,7 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
     /** On the boss loop, for each accepted connection. */
     private void dispatch(EpollSocketChannel connection) {
         Target t = choose();
-        if (t == null || draining) {
+        if (t == null || draining()) {
             // Once per outage: under load every connection would log it.
             if (!refusing) {
                 log.warn("no worker ready: closing new connections until one is (topo_connections_rejected_total)");
@@ -227,7 +223,7 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
     }
 
     @Override
-    public String scrape(String own) {
+    String masterMetrics() {
         long[][] counts = counts();
         StringBuilder s = new StringBuilder(supervisor.metrics());
         s.append("# HELP topo_worker_connections_open Connections passed to each worker slot and not yet closed\n")
@@ -238,7 +234,12 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
                         .append('\n');
             }
         }
-        return WorkerScrapes.metrics(own, s.toString(), supervisor.workers());
+        return s.toString();
+    }
+
+    @Override
+    List<WorkerProcess> scrapedWorkers() {
+        return supervisor.workers();
     }
 
     @Override
@@ -246,20 +247,8 @@ public final class ProcessFdPassingTopology extends EventLoopTopology {
         return supervisor.failure();
     }
 
-    /** The listener closes first; then the workers drain their connections; then the master's loop stops. */
     @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
-        draining = true;
-        for (Channel listener : resources.listeners()) {
-            listener.close().await();
-        }
+    void stopWorkers(Duration drainTimeout) throws InterruptedException {
         supervisor.stop(drainTimeout);
-        resources.stop(Duration.ZERO);
-        files.deleteAll();
-    }
-
-    @Override
-    public boolean draining() {
-        return draining;
     }
 }

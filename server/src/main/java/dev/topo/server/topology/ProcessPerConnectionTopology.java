@@ -1,11 +1,10 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ProcessPerConnectionParameters;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
-import dev.topo.server.process.WorkerFiles;
 import dev.topo.server.process.WorkerProcess;
-import dev.topo.server.process.WorkerScrapes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,10 +33,9 @@ import org.slf4j.LoggerFactory;
  * were invented. {@code maxChildren} bounds the live children; at the bound the master stops accepting and new
  * connections wait in the listen backlog.
  */
-public final class ProcessPerConnectionTopology extends EventLoopTopology {
+public final class ProcessPerConnectionTopology extends MasterTopology {
     private static final Logger log = LoggerFactory.getLogger(ProcessPerConnectionTopology.class);
 
-    private final WorkerFiles files = WorkerFiles.create();
     private final Path childConfig;
     private final int maxChildren;
     private final Set<WorkerProcess> children = ConcurrentHashMap.newKeySet();
@@ -48,14 +46,13 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
     private int live;
     private EventLoop boss;
     private Channel listening;
-    private volatile boolean draining;
 
     public ProcessPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
         super(config, metrics);
-        this.maxChildren = config.topology().maxChildren();
+        this.maxChildren = config.topology().parameters(ProcessPerConnectionParameters.class).maxChildren();
         // No admin endpoint in the children: it would cost start time for a process that lives one connection.
-        this.childConfig = files.writeConfig("child", WorkerFiles.workerConfig(config, config.topology(),
-                config.bind().port(), false));
+        this.childConfig = files.writeConfig("child", config.forWorker(config.topology(), config.bind().port(),
+                false));
     }
 
     @Override
@@ -71,7 +68,7 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
 
     /** On the boss loop. */
     private void accepted(EpollSocketChannel connection) {
-        if (draining) {
+        if (draining()) {
             FdHandoff.refuse(connection);
         } else if (live >= maxChildren) {
             waiting.add(connection);
@@ -79,7 +76,7 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
             fork(connection);
         }
         // At the bound, accepting more would only pile connections up here instead of in the kernel's backlog.
-        listening.config().setAutoRead(live < maxChildren && !draining);
+        listening.config().setAutoRead(live < maxChildren && !draining());
     }
 
     private void fork(EpollSocketChannel connection) {
@@ -88,8 +85,7 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
         Path socket = files.socket("conn-" + id);
         WorkerProcess child;
         try {
-            child = WorkerProcess.start("conn-" + id, List.of("per-connection", childConfig.toString(),
-                    socket.toString()));
+            child = WorkerProcess.start("conn-" + id, List.of(childConfig.toString(), socket.toString()));
         } catch (UncheckedIOException e) {
             log.error("cannot start a child: {}", e.getMessage());
             failed.incrementAndGet();
@@ -134,7 +130,7 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
         if (next != null) {
             fork(next);
         }
-        if (!draining) {
+        if (!draining()) {
             listening.config().setAutoRead(live < maxChildren);
         }
     }
@@ -158,8 +154,8 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
     }
 
     @Override
-    public String scrape(String own) {
-        String extra = "# HELP topo_children_started_total Child processes started, one per connection\n"
+    String masterMetrics() {
+        return "# HELP topo_children_started_total Child processes started, one per connection\n"
                 + "# TYPE topo_children_started_total counter\n"
                 + "topo_children_started_total " + started.get() + "\n"
                 + "# HELP topo_children_failed_total Children that never got their connection\n"
@@ -168,31 +164,24 @@ public final class ProcessPerConnectionTopology extends EventLoopTopology {
                 + "# HELP topo_children_live Child processes running now\n"
                 + "# TYPE topo_children_live gauge\n"
                 + "topo_children_live " + children.size() + "\n";
-        // Children have no admin endpoint: what they count dies with them, so only the master's view is merged.
-        return WorkerScrapes.metrics(own, extra, List.of());
     }
 
+    /** Children have no admin endpoint: what they count dies with them, so only the master's view is merged. */
     @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
-        draining = true;
-        if (listening == null) {
-            resources.stop(Duration.ZERO);
-            files.deleteAll();
-            return;
+    List<WorkerProcess> scrapedWorkers() {
+        return List.of();
+    }
+
+    /** Connections accepted at the bound never reach a child; the children serve theirs to the end. */
+    @Override
+    void stopWorkers(Duration drainTimeout) throws InterruptedException {
+        if (boss != null) {
+            boss.submit(() -> {
+                for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
+                    FdHandoff.refuse(c);
+                }
+            }).await();
         }
-        listening.close().await();
-        boss.submit(() -> {
-            for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
-                FdHandoff.refuse(c);
-            }
-        }).await();
         WorkerProcess.drainAll(new ArrayList<>(children), drainTimeout);
-        resources.stop(Duration.ZERO);
-        files.deleteAll();
-    }
-
-    @Override
-    public boolean draining() {
-        return draining;
     }
 }

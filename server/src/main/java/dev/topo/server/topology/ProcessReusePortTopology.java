@@ -1,12 +1,11 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.TopologyKind;
+import dev.topo.config.ProcessReusePortParameters;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.TopologyConfig;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
-import dev.topo.server.process.WorkerFiles;
-import dev.topo.server.process.WorkerScrapes;
+import dev.topo.server.process.WorkerProcess;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,34 +20,28 @@ import java.util.concurrent.CompletableFuture;
  * spreads connections across every socket of every process; the master never touches one. nginx with
  * {@code reuseport}, one worker process per CPU.
  */
-public final class ProcessReusePortTopology implements Topology {
-    private final ServerConfig config;
-    private final TransportChoice transport;
-    private final WorkerFiles files = WorkerFiles.create();
+public final class ProcessReusePortTopology extends MasterTopology {
+    private final ProcessReusePortParameters parameters;
     private final Supervisor supervisor;
     private final Path workerConfig;
-    private volatile boolean draining;
 
     public ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics) {
-        this.config = config;
-        this.transport = TransportChoice.resolve(config.transport(), TopologyKind.PROCESS_REUSEPORT);
-        TopologyConfig t = config.topology();
+        super(config, metrics);
+        this.parameters = config.topology().parameters(ProcessReusePortParameters.class);
         this.workerConfig = writeWorkerConfig(config.bind().port());
-        this.supervisor = new Supervisor("worker", t.processes(), t.maxRestarts(),
+        this.supervisor = new Supervisor("worker", parameters.processes(), parameters.maxRestarts(),
                 // Nothing to wire when a worker comes or goes: the kernel finds (and forgets) its sockets by itself.
-                slot -> List.of("reuseport", workerConfig.toString()), new Supervisor.Listener() { });
+                slot -> List.of(workerConfig.toString()), new Supervisor.Listener() { });
     }
 
     private Path writeWorkerConfig(int port) {
-        TopologyConfig t = config.topology();
-        TopologyConfig inner = new TopologyConfig(TopologyKind.REUSEPORT, null, t.listeners(), t.workersPerListener(),
-                null, null, null, null, null, null, null, null, null, t.acceptBatch(), t.backlog(), t.deferAccept());
-        return files.writeConfig("worker", WorkerFiles.workerConfig(config, inner, port, true));
+        TopologyConfig inner = new TopologyConfig(parameters.inWorker(), resources.config.topology().listen());
+        return files.writeConfig("worker", resources.config.forWorker(inner, port, true));
     }
 
     @Override
     public InetSocketAddress start() throws InterruptedException {
-        int port = config.bind().port();
+        int port = resources.config.bind().port();
         int first = 0;
         if (port == 0) {
             // The first worker picks the ephemeral port; every other one (and every restart) must join that port.
@@ -56,8 +49,8 @@ public final class ProcessReusePortTopology implements Topology {
             writeWorkerConfig(port);
             first = 1;
         }
-        supervisor.start(first, config.topology().processes());
-        return new InetSocketAddress(config.bind().host(), port);
+        supervisor.start(first, parameters.processes());
+        return new InetSocketAddress(resources.config.bind().host(), port);
     }
 
     @Override
@@ -66,8 +59,13 @@ public final class ProcessReusePortTopology implements Topology {
     }
 
     @Override
-    public String scrape(String own) {
-        return WorkerScrapes.metrics(own, supervisor.metrics(), supervisor.workers());
+    String masterMetrics() {
+        return supervisor.metrics();
+    }
+
+    @Override
+    List<WorkerProcess> scrapedWorkers() {
+        return supervisor.workers();
     }
 
     @Override
@@ -75,26 +73,9 @@ public final class ProcessReusePortTopology implements Topology {
         return supervisor.failure();
     }
 
-    /** The workers close their listeners, drain and exit; the master has nothing of its own to close. */
+    /** The workers close their listeners, drain and exit; the master has no listener of its own. */
     @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
-        draining = true;
+    void stopWorkers(Duration drainTimeout) throws InterruptedException {
         supervisor.stop(drainTimeout);
-        files.deleteAll();
-    }
-
-    @Override
-    public TopologyKind kind() {
-        return TopologyKind.PROCESS_REUSEPORT;
-    }
-
-    @Override
-    public String transport() {
-        return transport.name();
-    }
-
-    @Override
-    public boolean draining() {
-        return draining;
     }
 }

@@ -1,7 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
+import dev.topo.config.ReusePortParameters;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -27,7 +27,7 @@ public final class ReusePortTopology extends EventLoopTopology {
     @Override
     public InetSocketAddress start() throws InterruptedException {
         ServerConfig config = resources.config;
-        TopologyConfig topology = config.topology();
+        ReusePortParameters topology = config.topology().parameters(ReusePortParameters.class);
         int port = config.bind().port();
         InetSocketAddress first = null;
         for (int i = 0; i < topology.listeners(); i++) {

@@ -1,7 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
+import dev.topo.config.ListenOptions;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
 import dev.topo.server.http.ServerInitializer;
@@ -109,17 +109,17 @@ final class ServerResources {
     /** As above, with listening channels made by {@code channels} (e.g. over an fd that is already listening). */
     ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
             Map<EventLoop, LoopStats> loops, ChannelFactory<? extends ServerChannel> channels) {
-        TopologyConfig topology = config.topology();
+        ListenOptions listen = config.topology().listen();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channelFactory(channels)
-                .option(ChannelOption.SO_BACKLOG, topology.backlog())
+                .option(ChannelOption.SO_BACKLOG, listen.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(topology.acceptBatch()))
+                        new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(listen.acceptBatch()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(listener, loops));
-        if (transport.epoll() && topology.deferAccept()) {
+        if (transport.epoll() && listen.deferAccept()) {
             // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.
             b.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
         }

@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.SharedListenerParameters;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -37,7 +38,8 @@ public final class SharedListenerTopology extends EventLoopTopology {
     public InetSocketAddress start() throws InterruptedException {
         ServerConfig config = resources.config;
         ListenerStats listener = resources.metrics.addListener(0);
-        EventLoopGroup group = resources.newGroup(config.topology().loops(), i -> "topo-loop-0-" + i);
+        int watchers = config.topology().parameters(SharedListenerParameters.class).loops();
+        EventLoopGroup group = resources.newGroup(watchers, i -> "topo-loop-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         InetSocketAddress address = null;
         int fd = -1;

@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.SingleAcceptorParameters;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -24,7 +25,8 @@ public final class SingleAcceptorTopology extends EventLoopTopology {
         ServerConfig config = resources.config;
         ListenerStats listener = resources.metrics.addListener(0);
         EventLoopGroup boss = resources.newGroup(1, i -> "topo-boss-0");
-        EventLoopGroup workers = resources.newGroup(config.topology().workers(), i -> "topo-worker-0-" + i);
+        int threads = config.topology().parameters(SingleAcceptorParameters.class).workers();
+        EventLoopGroup workers = resources.newGroup(threads, i -> "topo-worker-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, workers);
         return resources.bind(resources.bootstrap(boss, workers, listener, loops), listener, config.bind().host(),
                 config.bind().port());

@@ -1,8 +1,9 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ConfigException;
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.ThreadKind;
+import dev.topo.config.ConfigException;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.ThreadKind;
+import dev.topo.config.ThreadPerConnectionParameters;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -29,11 +30,12 @@ public final class ThreadPerConnectionTopology extends BlockingTopology {
 
     public ThreadPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
         super(config, metrics);
-        ThreadKind kind = config.topology().threads();
+        ThreadPerConnectionParameters parameters = config.topology().parameters(ThreadPerConnectionParameters.class);
+        ThreadKind kind = parameters.threads();
         this.threads = kind == ThreadKind.VIRTUAL ? VirtualThreads.factory()
                 : r -> new Thread(r);
         this.prefix = kind == ThreadKind.VIRTUAL ? "topo-vconn-" : "topo-conn-";
-        this.slots = new Semaphore(config.topology().maxThreads());
+        this.slots = new Semaphore(parameters.maxThreads());
     }
 
     @Override

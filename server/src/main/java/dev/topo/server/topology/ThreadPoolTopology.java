@@ -1,9 +1,9 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.Protocol;
-import dev.topo.server.config.ServerConfig;
-import dev.topo.server.config.TopologyConfig;
-import dev.topo.server.config.WhenFull;
+import dev.topo.config.Protocol;
+import dev.topo.config.ServerConfig;
+import dev.topo.config.ThreadPoolParameters;
+import dev.topo.config.WhenFull;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.io.IOException;
@@ -41,7 +41,7 @@ public final class ThreadPoolTopology extends BlockingTopology {
 
     public ThreadPoolTopology(ServerConfig config, ServerMetrics metrics) {
         super(config, metrics);
-        TopologyConfig t = config.topology();
+        ThreadPoolParameters t = config.topology().parameters(ThreadPoolParameters.class);
         this.queue = new ArrayBlockingQueue<>(t.queue());
         AtomicInteger ids = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(t.workers(), t.workers(), 0, TimeUnit.MILLISECONDS, queue, r -> {
@@ -56,7 +56,7 @@ public final class ThreadPoolTopology extends BlockingTopology {
         InetSocketAddress address = server.bind(ACCEPTOR);
         // Every pool thread exists from the start, so /topology lists them before they serve anything.
         pool.prestartAllCoreThreads();
-        boolean block = server.config.topology().whenFull() == WhenFull.BLOCK;
+        boolean block = server.config.topology().parameters(ThreadPoolParameters.class).whenFull() == WhenFull.BLOCK;
         acceptor = new Thread(() -> {
             while (true) {
                 Socket s = server.accept();

@@ -1,14 +1,26 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ServerConfig;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.ServerMetrics;
 
-/** Picks the topology class for a configuration. */
+/**
+ * Maps each kind of {@link dev.topo.config.TopologyKind} to its class. The switch is exhaustive: a kind added to the
+ * registry without a class here does not compile.
+ */
 public final class Topologies {
     private Topologies() {
     }
 
+    /** The topology a server (or the master of a multi-process one) runs. */
     public static Topology create(ServerConfig config, ServerMetrics metrics) {
+        return create(config, metrics, null);
+    }
+
+    /**
+     * As above; a worker process with a {@code role} serves the connections its master passes it instead of
+     * accepting its own (a process-reuseport worker has none: its master hands it a plain reuseport configuration).
+     */
+    public static Topology create(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
         return switch (config.topology().kind()) {
             case SINGLE_ACCEPTOR -> new SingleAcceptorTopology(config, metrics);
             case REUSEPORT -> new ReusePortTopology(config, metrics);
@@ -17,8 +29,10 @@ public final class Topologies {
             case THREAD_PER_CONNECTION -> new ThreadPerConnectionTopology(config, metrics);
             case THREAD_POOL -> new ThreadPoolTopology(config, metrics);
             case PROCESS_REUSEPORT -> new ProcessReusePortTopology(config, metrics);
-            case PROCESS_FD_PASSING -> new ProcessFdPassingTopology(config, metrics);
-            case PROCESS_PER_CONNECTION -> new ProcessPerConnectionTopology(config, metrics);
+            case PROCESS_FD_PASSING -> role == null ? new ProcessFdPassingTopology(config, metrics)
+                    : new FdReceiverTopology(config, metrics, role);
+            case PROCESS_PER_CONNECTION -> role == null ? new ProcessPerConnectionTopology(config, metrics)
+                    : new FdReceiverTopology(config, metrics, role);
         };
     }
 }

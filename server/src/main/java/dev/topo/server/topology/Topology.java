@@ -1,6 +1,6 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.TopologyKind;
+import dev.topo.config.TopologyKind;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;

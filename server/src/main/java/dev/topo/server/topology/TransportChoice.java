@@ -1,8 +1,8 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.config.ConfigException;
-import dev.topo.server.config.TopologyKind;
-import dev.topo.server.config.Transport;
+import dev.topo.config.ConfigException;
+import dev.topo.config.TopologyKind;
+import dev.topo.config.Transport;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -10,7 +10,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +18,9 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannelClass, boolean epoll) {
 
     private static final Logger log = LoggerFactory.getLogger(TransportChoice.class);
-    /**
-     * Kinds that cannot be expressed on NIO: it has no SO_REUSEPORT, no channel over an existing fd and no Unix
-     * socket that carries fds.
-     */
-    private static final Set<TopologyKind> EPOLL_ONLY = Set.of(TopologyKind.REUSEPORT, TopologyKind.SHARED_LISTENER,
-            TopologyKind.PROCESS_REUSEPORT, TopologyKind.PROCESS_FD_PASSING, TopologyKind.PROCESS_PER_CONNECTION);
-
     public static TransportChoice resolve(Transport requested, TopologyKind kind) {
         boolean available = Epoll.isAvailable();
-        boolean needsEpoll = EPOLL_ONLY.contains(kind);
+        boolean needsEpoll = kind.needsNativeTransport();
         switch (requested) {
             case EPOLL -> {
                 if (!available) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.topo.server.config.LimitsConfig;
-import dev.topo.server.config.DataSize;
-import dev.topo.server.config.WorkConfig;
+import dev.topo.config.DataSize;
+import dev.topo.config.LimitsConfig;
+import dev.topo.config.WorkConfig;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;

@@ -1,8 +1,8 @@
 package dev.topo.server.testing;
 
+import dev.topo.config.ConfigLoader;
+import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
-import dev.topo.server.config.ConfigLoader;
-import dev.topo.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

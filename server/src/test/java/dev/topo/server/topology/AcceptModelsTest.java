@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.topo.config.ConfigException;
 import dev.topo.server.TopoServer;
-import dev.topo.server.config.ConfigException;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.testing.RawHttp;
 import dev.topo.server.testing.Servers;

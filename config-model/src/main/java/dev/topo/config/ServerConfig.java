@@ -1,0 +1,49 @@
+package dev.topo.config;
+
+import java.time.Duration;
+
+/**
+ * The whole server, as one YAML file describes it. Every section may be left out; its defaults then apply.
+ *
+ * @param drainTimeout how long a graceful stop lets in-flight requests finish before connections are closed
+ */
+public record ServerConfig(
+        BindConfig bind,
+        Transport transport,
+        TopologyConfig topology,
+        Protocol protocol,
+        LimitsConfig limits,
+        WorkConfig work,
+        HandlerConfig handler,
+        Duration drainTimeout,
+        AdminConfig admin) {
+
+    public ServerConfig {
+        bind = Check.orDefault(bind, BindConfig.defaults());
+        transport = Check.orDefault(transport, Transport.AUTO);
+        topology = Check.orDefault(topology, TopologyConfig.of(TopologyKind.SINGLE_ACCEPTOR));
+        protocol = Check.orDefault(protocol, Protocol.HTTP);
+        limits = Check.orDefault(limits, LimitsConfig.defaults());
+        work = Check.orDefault(work, WorkConfig.defaults());
+        handler = Check.orDefault(handler, HandlerConfig.defaults());
+        if (handler.offloadThreads() > 0 && topology.kind().servedBy() == TopologyKind.ServedBy.BLOCKING_THREADS) {
+            throw ConfigException.invalid("handler.offloadThreads", handler.offloadThreads(), "0 for kind "
+                    + topology.kind().yamlName() + ", whose handlers already run on their own blocking threads");
+        }
+        drainTimeout = Check.notNegative("drainTimeout", Check.orDefault(drainTimeout, Duration.ofSeconds(10)));
+        admin = Check.orDefault(admin, AdminConfig.defaults());
+    }
+
+    /**
+     * What a worker process of this (master's) configuration runs: {@code topology} on {@code port}, on epoll, with
+     * its own admin endpoint on an ephemeral loopback port (or none) that the master scrapes.
+     */
+    public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin) {
+        return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol, limits, work,
+                handler, drainTimeout, new AdminConfig(admin, "127.0.0.1", 0));
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,6 +1,0 @@
-package dev.topo.server.config;
-
-/** An enum written in YAML by a lower-case name; lets error messages list the accepted names. */
-public interface YamlEnum {
-    String yamlName();
-}

@@ -134,11 +134,7 @@ public final class ConfigLoader {
 
     /** The kind named in the tree, if it names one; overrides use it to decide which parameters apply. */
     private static TopologyKind kindOf(JsonNode kind) {
-        try {
-            return kind == null ? TopologyKind.SINGLE_ACCEPTOR : YAML.treeToValue(kind, TopologyKind.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return null;
-        }
+        return kind == null ? TopologyKind.SINGLE_ACCEPTOR : TopologyKind.named(kind.asText());
     }
 
     /** The offending value as the file wrote it: exceptions only carry it for some mistakes. */

@@ -1,6 +1,5 @@
 package dev.topo.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -13,34 +12,25 @@ import java.util.List;
  */
 public enum TopologyKind implements YamlEnum {
     /** One listening socket on one boss loop; accepted connections go to a pool of worker loops. */
-    @JsonProperty("single-acceptor")
     SINGLE_ACCEPTOR("single-acceptor", SingleAcceptorParameters.class, ServedBy.EVENT_LOOPS, "workers", false),
     /** N SO_REUSEPORT sockets on one address, each with its own boss/worker loops; the kernel spreads connections. */
-    @JsonProperty("reuseport")
     REUSEPORT("reuseport", ReusePortParameters.class, ServedBy.EVENT_LOOPS, "workersPerListener", true),
     /** Prefork: one listening socket watched by N loops at once; each accepts (thundering herd) and serves. */
-    @JsonProperty("shared-listener")
     SHARED_LISTENER("shared-listener", SharedListenerParameters.class, ServedBy.EVENT_LOOPS, "loops", true),
     /** One thread: blocking accept, serve that connection to its end, then the next. */
-    @JsonProperty("iterative")
     ITERATIVE("iterative", IterativeParameters.class, ServedBy.BLOCKING_THREADS, "workers", false),
     /** A blocking acceptor thread and a new (platform or virtual) thread for each connection. */
-    @JsonProperty("thread-per-connection")
     THREAD_PER_CONNECTION("thread-per-connection", ThreadPerConnectionParameters.class, ServedBy.BLOCKING_THREADS,
             "workers", false),
     /** A blocking acceptor hands connections to a fixed pool of blocking worker threads through a bounded queue. */
-    @JsonProperty("thread-pool")
     THREAD_POOL("thread-pool", ThreadPoolParameters.class, ServedBy.BLOCKING_THREADS, "workers", false),
     /** A supervisor and N worker processes, each binding its own SO_REUSEPORT socket and running reuseport inside. */
-    @JsonProperty("process-reuseport")
     PROCESS_REUSEPORT("process-reuseport", ProcessReusePortParameters.class, ServedBy.WORKER_PROCESSES,
             "workersPerListener", true),
     /** The master accepts and passes each connection's fd to one of N worker processes over a Unix socket. */
-    @JsonProperty("process-fd-passing")
     PROCESS_FD_PASSING("process-fd-passing", ProcessFdPassingParameters.class, ServedBy.WORKER_PROCESSES, "workers",
             true),
     /** The master accepts and starts a fresh worker process for each connection, which serves it and exits. */
-    @JsonProperty("process-per-connection")
     PROCESS_PER_CONNECTION("process-per-connection", ProcessPerConnectionParameters.class, ServedBy.WORKER_PROCESSES,
             "workers", true);
 
@@ -121,6 +111,16 @@ public enum TopologyKind implements YamlEnum {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(parameters + " must be a record whose fields default when null", e);
         }
+    }
+
+    /** The kind written {@code yamlName}, or null when none is. */
+    public static TopologyKind named(String yamlName) {
+        for (TopologyKind kind : values()) {
+            if (kind.yamlName.equals(yamlName)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     /** The kind whose parameters {@code type} holds. */

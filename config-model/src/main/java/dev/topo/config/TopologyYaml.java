@@ -56,10 +56,9 @@ final class TopologyYaml {
             if (node == null || node.isNull()) {
                 return TopologyKind.SINGLE_ACCEPTOR;
             }
-            for (TopologyKind kind : TopologyKind.values()) {
-                if (node.isTextual() && kind.yamlName().equals(node.textValue())) {
-                    return kind;
-                }
+            TopologyKind kind = node.isTextual() ? TopologyKind.named(node.textValue()) : null;
+            if (kind != null) {
+                return kind;
             }
             throw ConfigException.invalid("topology.kind", node.isTextual() ? node.textValue() : node.toString(),
                     "one of " + Arrays.stream(TopologyKind.values()).map(TopologyKind::yamlName)

@@ -16,12 +16,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * (see {@link FdReceiverTopology}) and are restarted by a {@link Supervisor} when they die. The classic
  * master/worker split where the master decides who serves, rather than the kernel (process-reuseport).
  */
-public final class ProcessFdPassingTopology extends MasterTopology {
+public final class ProcessFdPassingTopology extends SupervisedTopology {
     private static final Logger log = LoggerFactory.getLogger(ProcessFdPassingTopology.class);
 
     private final Supervisor supervisor;
@@ -225,7 +223,7 @@ public final class ProcessFdPassingTopology extends MasterTopology {
     @Override
     String masterMetrics() {
         long[][] counts = counts();
-        StringBuilder s = new StringBuilder(supervisor.metrics());
+        StringBuilder s = new StringBuilder(super.masterMetrics());
         s.append("# HELP topo_worker_connections_open Connections passed to each worker slot and not yet closed\n")
                 .append("# TYPE topo_worker_connections_open gauge\n");
         for (int i = 0; i < counts.length; i++) {
@@ -238,17 +236,7 @@ public final class ProcessFdPassingTopology extends MasterTopology {
     }
 
     @Override
-    List<WorkerProcess> scrapedWorkers() {
-        return supervisor.workers();
-    }
-
-    @Override
-    public CompletableFuture<String> failure() {
-        return supervisor.failure();
-    }
-
-    @Override
-    void stopWorkers(Duration drainTimeout) throws InterruptedException {
-        supervisor.stop(drainTimeout);
+    Supervisor supervisor() {
+        return supervisor;
     }
 }

@@ -5,13 +5,9 @@ import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyConfig;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
-import dev.topo.server.process.WorkerProcess;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A supervisor and {@code processes} worker JVMs; each worker binds its own {@code SO_REUSEPORT} sockets on the one
@@ -20,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * spreads connections across every socket of every process; the master never touches one. nginx with
  * {@code reuseport}, one worker process per CPU.
  */
-public final class ProcessReusePortTopology extends MasterTopology {
+public final class ProcessReusePortTopology extends SupervisedTopology {
     private final ProcessReusePortParameters parameters;
     private final Supervisor supervisor;
     private final Path workerConfig;
@@ -54,28 +50,7 @@ public final class ProcessReusePortTopology extends MasterTopology {
     }
 
     @Override
-    public Map<String, Object> report() {
-        return Map.of("workers", supervisor.report());
-    }
-
-    @Override
-    String masterMetrics() {
-        return supervisor.metrics();
-    }
-
-    @Override
-    List<WorkerProcess> scrapedWorkers() {
-        return supervisor.workers();
-    }
-
-    @Override
-    public CompletableFuture<String> failure() {
-        return supervisor.failure();
-    }
-
-    /** The workers close their listeners, drain and exit; the master has no listener of its own. */
-    @Override
-    void stopWorkers(Duration drainTimeout) throws InterruptedException {
-        supervisor.stop(drainTimeout);
+    Supervisor supervisor() {
+        return supervisor;
     }
 }

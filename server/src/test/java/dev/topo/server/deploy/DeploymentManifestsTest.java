@@ -1,14 +1,21 @@
 package dev.topo.server.deploy;
 
+import static dev.topo.server.deploy.Manifests.YAML;
+import static dev.topo.server.deploy.Manifests.bytes;
+import static dev.topo.server.deploy.Manifests.containerPort;
+import static dev.topo.server.deploy.Manifests.cpu;
+import static dev.topo.server.deploy.Manifests.env;
+import static dev.topo.server.deploy.Manifests.readSingle;
+import static dev.topo.server.deploy.Manifests.resolvePort;
+import static dev.topo.server.deploy.Manifests.servicePort;
+import static dev.topo.server.deploy.Manifests.strings;
+import static dev.topo.server.deploy.Manifests.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.topo.config.ConfigLoader;
 import dev.topo.config.ServerConfig;
 import java.io.IOException;
@@ -16,7 +23,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +43,6 @@ import org.junit.jupiter.api.Timeout;
 class DeploymentManifestsTest {
     private static final Path DOCKER = Path.of("..", "docker");
     private static final Path K8S = DOCKER.resolve("k8s");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The entrypoint's default config path; the ConfigMap must land exactly there. */
     private static final String IMAGE_CONFIG_PATH = "/etc/topo/topo.yaml";
     private static final Set<String> CONFIG_KEYS =
@@ -297,17 +302,6 @@ class DeploymentManifestsTest {
 
     // ---- helpers
 
-    private static JsonNode readSingle(Path file) throws IOException {
-        List<JsonNode> docs = new ArrayList<>();
-        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(file))) {
-            while (it.hasNextValue()) {
-                docs.add(it.nextValue());
-            }
-        }
-        assertEquals(1, docs.size(), file + " should hold exactly one YAML document");
-        return docs.get(0);
-    }
-
     private static String configMapYaml() throws IOException {
         JsonNode cm = readSingle(K8S.resolve("configmap.yaml"));
         assertEquals("ConfigMap", cm.path("kind").asText());
@@ -335,77 +329,4 @@ class DeploymentManifestsTest {
         return containers.get(0);
     }
 
-    private static int containerPort(JsonNode container, String name) {
-        for (JsonNode p : container.path("ports")) {
-            if (p.path("name").asText().equals(name)) {
-                return p.path("containerPort").asInt();
-            }
-        }
-        return fail("container has no port named " + name);
-    }
-
-    /** A probe or Service port is either a number or the name of a container port. */
-    private static int resolvePort(JsonNode container, JsonNode port) {
-        if (port.isInt()) {
-            return port.asInt();
-        }
-        assertTrue(port.isTextual(), "port must be a number or a port name: " + port);
-        return containerPort(container, port.asText());
-    }
-
-    private static JsonNode servicePort(JsonNode service, String name) {
-        for (JsonNode p : service.path("spec").path("ports")) {
-            if (p.path("name").asText().equals(name)) {
-                return p;
-            }
-        }
-        fail("Service has no port named " + name);
-        return MissingNode.getInstance();
-    }
-
-    private static String env(JsonNode container, String name) {
-        for (JsonNode e : container.path("env")) {
-            if (e.path("name").asText().equals(name)) {
-                return e.path("value").asText();
-            }
-        }
-        return fail("container has no env " + name);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static Map<String, String> strings(JsonNode object) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
-    /** Kubernetes CPU quantity ("2", "500m") in millicores. */
-    private static long cpu(JsonNode q) {
-        String s = q.asText();
-        return s.endsWith("m") ? Long.parseLong(s.substring(0, s.length() - 1)) : Math.round(Double.parseDouble(s) * 1000);
-    }
-
-    /** Kubernetes memory quantity with a binary or decimal suffix, in bytes. */
-    private static long bytes(JsonNode q) {
-        Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?").matcher(q.asText());
-        assertTrue(m.matches(), "memory quantity " + q.asText());
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2);
-        return switch (unit) {
-            case "Ki" -> n << 10;
-            case "Mi" -> n << 20;
-            case "Gi" -> n << 30;
-            case "Ti" -> n << 40;
-            case "k" -> n * 1_000L;
-            case "M" -> n * 1_000_000L;
-            case "G" -> n * 1_000_000_000L;
-            case "T" -> n * 1_000_000_000_000L;
-            default -> n;
-        };
-    }
 }

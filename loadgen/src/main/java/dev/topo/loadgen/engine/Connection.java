@@ -18,14 +18,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
     private final Worker worker;
     private final WorkerStats stats;
     private final ResponseParser parser;
-    /** Latency origin: the intended send time (open loop), the connect start (per-request) or the send time. */
+    /** Latency origin: the due time (open loop), the connect start (closed loop, per-request) or the send time. */
     private final long[] origin;
     private final long[] sent;
     private int head;
     private int count;
 
     final long connectStart;
-    /** Intended time of the request this per-request connection was opened for. */
+    /** Open loop, per-request: the due time of the request this connection was opened for; 0 otherwise. */
     final long intended;
     Channel channel;
     ChannelHandlerContext ctx;
@@ -194,10 +194,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
         count--;
         long now = readTime;
         if (!worker.forced) {
-            WorkerStats.record(stats.latency, now - o);
-            if (worker.openLoop) {
-                WorkerStats.record(stats.uncorrected, now - s);
-            }
+            stats.recordLatency(now - o, now - s);
             stats.inc(WorkerStats.RESPONSES);
             stats.status(status);
             if (status >= 400) {

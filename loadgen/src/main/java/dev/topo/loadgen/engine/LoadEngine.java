@@ -99,6 +99,7 @@ public final class LoadEngine {
                                               ChannelFactory<Channel> channels, InetSocketAddress remote,
                                               RequestTemplate request) {
         ConnectRateLimiter limiter = spec.connectRate() > 0 ? new ConnectRateLimiter(spec.connectRate()) : null;
+        ConnectionPolicy policy = ConnectionPolicy.of(spec);
         List<Worker> workers = new ArrayList<>();
         int threads = spec.threads();
         int i = 0;
@@ -114,15 +115,12 @@ public final class LoadEngine {
                     // Connect timeouts are found by the worker's periodic scan instead: Netty's own would schedule
                     // and cancel a timer task for every connection.
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
-            if (spec.connectionMode() == ConnectionMode.PER_REQUEST && spec.closeMode() == CloseMode.RESET) {
-                b.option(ChannelOption.SO_LINGER, 0);
-            }
+            policy.configure(b);
             if (!spec.sourceAddresses().isEmpty()) {
                 // Lets bind() take a port whose previous connection is still in TIME_WAIT.
                 b.option(ChannelOption.SO_REUSEADDR, true);
             }
-            workers.add(new Worker(loop, i, threads, share, spec, b, remote, spec.sourceAddresses(), limiter,
-                    request));
+            workers.add(new Worker(loop, i, share, spec, policy, b, remote, limiter, request));
             i++;
         }
         return workers;

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The load of one event loop thread: its share of the connections and, in open loop, its share of the global
- * schedule. Every method runs on {@link #loop}, except the constructor and the accessors the engine reads through
- * {@link #stats}.
+ * The load of one event loop thread: its share of the connections and of the schedule. The worker keeps the
+ * mechanics (connecting, connection slots, idle connections, timeouts, stopping); its {@link ConnectionPolicy}
+ * decides what a connection does, and its {@link Schedule} when requests go out. Every method runs on
+ * {@link #loop}, except the constructor and the accessors the engine reads through {@link #stats}.
  */
 final class Worker {
 
@@ -25,56 +26,48 @@ final class Worker {
     private static final long RECONNECT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     final EventLoop loop;
-    final WorkerStats stats = new WorkerStats();
+    final WorkerStats stats;
     final RequestTemplate request;
     final int pipeline;
-    final boolean openLoop;
+    /** This thread's share of the connections: at most this many are open, connecting or waiting to connect. */
+    final int share;
+    final ConnectionPolicy policy;
+    final Schedule schedule;
     private final LoadSpec spec;
     private final Bootstrap bootstrap;
     private final InetSocketAddress remote;
     private final List<InetAddress> sources;
     private final ConnectRateLimiter limiter;
-    private final int share;
-    private final boolean perRequest;
     private final long timeoutNanos;
-    private final int threads;
     private final List<Connection> connections = new ArrayList<>();
+    /** Keep-alive connections that can take another request, for the open loop's next due one. */
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private final Promise<Void> drained;
-    private final Runnable tick = this::onTick;
 
     /** Connections counted against {@link #share}: open, connecting, or waiting for a connect slot. */
-    private int slotsInUse;
+    int slotsInUse;
     private int nextSource;
     boolean stopping;
     /** The run is over: close everything and count nothing more. */
     boolean forced;
-
-    // Open loop: this thread sends global request indices index, index + threads, index + 2 * threads, ...
-    private long scheduleStart;
-    private double nanosPerRequest;
-    private long nextIndex;
-    private boolean blocked;
-    private boolean tickScheduled;
-    private ScheduledFuture<?> tickFuture;
     private ScheduledFuture<?> timeoutScan;
 
-    Worker(EventLoop loop, int index, int threads, int share, LoadSpec spec, Bootstrap bootstrap,
-           InetSocketAddress remote, List<InetAddress> sources, ConnectRateLimiter limiter, RequestTemplate request) {
+    /** {@code index} is this thread's place among the spec's threads: its first source address and schedule slot. */
+    Worker(EventLoop loop, int index, int share, LoadSpec spec, ConnectionPolicy policy, Bootstrap bootstrap,
+           InetSocketAddress remote, ConnectRateLimiter limiter, RequestTemplate request) {
         this.loop = loop;
         this.spec = spec;
+        this.policy = policy;
+        this.schedule = Schedule.of(spec.rate(), index, spec.threads());
+        this.stats = new WorkerStats(spec.openLoop());
         this.bootstrap = bootstrap;
         this.remote = remote;
-        this.sources = sources;
+        this.sources = spec.sourceAddresses();
         this.limiter = limiter;
         this.request = request;
         this.share = share;
-        this.threads = threads;
         this.pipeline = spec.pipeline();
-        this.openLoop = spec.openLoop();
-        this.perRequest = spec.connectionMode() == ConnectionMode.PER_REQUEST;
         this.timeoutNanos = spec.timeout().toNanos();
-        this.nextIndex = index;
         this.nextSource = index;
         this.drained = loop.newPromise();
     }
@@ -89,28 +82,17 @@ final class Worker {
         long scan = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(timeoutNanos / 10,
                 TimeUnit.MILLISECONDS.toNanos(100)));
         timeoutScan = loop.scheduleAtFixedRate(this::scanTimeouts, scan, scan, TimeUnit.NANOSECONDS);
-        if (openLoop) {
-            scheduleStart = startNanos;
-            nanosPerRequest = 1e9 / spec.rate();
-        }
-        if (!perRequest) {
-            for (int i = 0; i < share; i++) {
-                openConnection(0);
-            }
-        }
-        if (openLoop) {
-            pump(System.nanoTime());
-        } else if (perRequest) {
-            for (int i = 0; i < share; i++) {
-                openConnection(0);
-            }
-        }
+        schedule.start(startNanos);
+        policy.start(this);
     }
 
     // ---- connections ----
 
-    /** Takes a slot and connects, after waiting for a connect-rate slot if there is a cap. */
-    private void openConnection(long intended) {
+    /**
+     * Takes a slot and connects, after waiting for a connect-rate slot if there is a cap. {@code intended} is the
+     * due time of the request a per-request connection is opened for in open loop, 0 otherwise.
+     */
+    void openConnection(long intended) {
         slotsInUse++;
         long wait = limiter == null ? 0 : limiter.reserve(System.nanoTime());
         if (wait > 0) {
@@ -146,50 +128,22 @@ final class Worker {
             c.ctx.close();
             return;
         }
-        if (openLoop) {
-            if (perRequest) {
-                c.send(c.intended, now);
-                c.flush();
-            } else {
-                offerIdle(c);
-                pump(now);
-            }
-        } else {
-            long origin = perRequest ? c.connectStart : now;
-            for (int i = 0; i < pipeline; i++) {
-                c.send(origin, now);
-            }
-            c.flush();
-        }
+        policy.onActive(this, c, now);
     }
 
     void onResponse(Connection c, long now) {
-        if (perRequest) {
-            if (c.inFlight() == 0) {
-                finishPerRequest(c, now);
-            }
-            return;
-        }
-        if (c.closing || stopping) {
-            if (c.inFlight() == 0) {
-                c.ctx.close();
-            }
-            return;
-        }
-        if (!openLoop) {
-            c.send(now, now);
-        } else {
-            offerIdle(c);
-            pump(now);
+        policy.onResponse(this, c, now);
+    }
+
+    void onClosed(Connection c) {
+        if (release(c)) {
+            policy.onClosed(this, c);
         }
     }
 
-    private void finishPerRequest(Connection c, long now) {
-        if (spec.closeMode() == CloseMode.SERVER && c.closing && !stopping) {
-            // Wait for the server's FIN; scanTimeouts closes it if the server never sends one.
-            c.closeWaitStart = now;
-        } else {
-            c.ctx.close();
+    void onConnectFailed(Connection c) {
+        if (release(c)) {
+            policy.onConnectFailed(this, c);
         }
     }
 
@@ -207,34 +161,8 @@ final class Worker {
         return true;
     }
 
-    void onClosed(Connection c) {
-        if (!release(c)) {
-            return;
-        }
-        if (perRequest) {
-            if (openLoop) {
-                pump(System.nanoTime());
-            } else {
-                openConnection(0);
-            }
-        } else {
-            reconnect(c);
-        }
-    }
-
-    void onConnectFailed(Connection c) {
-        if (!release(c)) {
-            return;
-        }
-        if (perRequest && openLoop) {
-            // The request it was opened for has failed; the slot goes to the next one due.
-            pump(System.nanoTime());
-        } else {
-            reconnect(c);
-        }
-    }
-
-    private void reconnect(Connection c) {
+    /** Opens a connection in place of {@code c}, after a pause if {@code c} failed. */
+    void reconnect(Connection c) {
         if (c.failed) {
             slotsInUse++;
             loop.schedule(() -> {
@@ -268,90 +196,33 @@ final class Worker {
         c.slot = -1;
     }
 
-    // ---- open loop schedule ----
+    // ---- idle keep-alive connections ----
 
-    private long intendedTime(long index) {
-        return scheduleStart + (long) (index * nanosPerRequest);
-    }
-
-    private boolean scheduleDue(long now) {
-        return openLoop && !stopping && intendedTime(nextIndex) <= now;
-    }
-
-    /** Sends the next scheduled request on {@code c}; the wait for a free connection counts as blocked time. */
-    private void sendScheduled(Connection c, long now) {
-        long intended = intendedTime(nextIndex);
-        nextIndex += threads;
-        if (blocked) {
-            recordBlocked(now - intended);
-        }
-        c.send(intended, now);
-    }
-
-    private void recordBlocked(long nanos) {
-        if (!forced) {
-            stats.inc(WorkerStats.BLOCKED_REQUESTS);
-            stats.add(WorkerStats.BLOCKED_NANOS, Math.max(0, nanos));
-            stats.max(WorkerStats.BLOCKED_MAX_NANOS, nanos);
-        }
-    }
-
-    /** Sends every request that is due and has a free connection, then arms the timer for the next one. */
-    private void pump(long now) {
-        while (scheduleDue(now)) {
-            if (perRequest) {
-                if (slotsInUse >= share) {
-                    blocked = true;
-                    return;
-                }
-                long intended = intendedTime(nextIndex);
-                nextIndex += threads;
-                if (blocked) {
-                    recordBlocked(now - intended);
-                }
-                openConnection(intended);
-            } else {
-                Connection c = pollIdle();
-                if (c == null) {
-                    blocked = true;
-                    return;
-                }
-                sendScheduled(c, now);
-                c.flush();
-                if (c.inFlight() < pipeline) {
-                    offerIdle(c);
-                }
-            }
-        }
-        blocked = false;
-        if (!stopping && !tickScheduled && openLoop) {
-            tickScheduled = true;
-            long delay = intendedTime(nextIndex) - now;
-            tickFuture = loop.schedule(tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void onTick() {
-        tickScheduled = false;
-        pump(System.nanoTime());
-    }
-
-    private void offerIdle(Connection c) {
+    void offerIdle(Connection c) {
         if (!c.idle) {
             c.idle = true;
             idle.addLast(c);
         }
     }
 
-    private Connection pollIdle() {
+    /** The idle connection that takes the next request, dropping those that no longer can; null when none. */
+    Connection firstIdle() {
         Connection c;
-        while ((c = idle.pollFirst()) != null) {
-            c.idle = false;
+        while ((c = idle.peekFirst()) != null) {
             if (c.active && !c.closing && c.inFlight() < pipeline) {
                 return c;
             }
+            idle.pollFirst();
+            c.idle = false;
         }
         return null;
+    }
+
+    /** Takes {@link #firstIdle()}'s connection out of the idle queue. */
+    Connection pollIdle() {
+        Connection c = idle.pollFirst();
+        c.idle = false;
+        return c;
     }
 
     // ---- timeouts ----
@@ -385,9 +256,7 @@ final class Worker {
     /** Stops sending; in-flight requests may still complete until {@link #forceStop()}. */
     Future<Void> stop() {
         stopping = true;
-        if (tickFuture != null) {
-            tickFuture.cancel(false);
-        }
+        schedule.stop();
         for (int i = connections.size() - 1; i >= 0; i--) {
             if (i >= connections.size()) {
                 continue;

@@ -36,6 +36,12 @@ final class WorkerStats {
     final SpreadCounter loops = new SpreadCounter();
     /** Bumped when the warm-up ends, so connections count themselves again in the spread. */
     int generation;
+    /** Open loop: latency from the actual send differs from latency from the due time, so it is recorded too. */
+    private final boolean separateUncorrected;
+
+    WorkerStats(boolean openLoop) {
+        this.separateUncorrected = openLoop;
+    }
 
     void inc(int slot) {
         counters.lazySet(slot, counters.get(slot) + 1);
@@ -58,6 +64,21 @@ final class WorkerStats {
     void status(int status) {
         int c = status / 100;
         inc(STATUS_BASE + (c >= 1 && c <= 5 ? c : 0));
+    }
+
+    /** One response's latency: from its origin, and from its actual send. */
+    void recordLatency(long fromOrigin, long fromSend) {
+        record(latency, fromOrigin);
+        if (separateUncorrected) {
+            record(uncorrected, fromSend);
+        }
+    }
+
+    /** Open loop: a due request waited {@code nanos} for a free connection or connection slot. */
+    void recordBlocked(long nanos) {
+        inc(BLOCKED_REQUESTS);
+        add(BLOCKED_NANOS, Math.max(0, nanos));
+        max(BLOCKED_MAX_NANOS, nanos);
     }
 
     static void record(SingleWriterRecorder r, long nanos) {

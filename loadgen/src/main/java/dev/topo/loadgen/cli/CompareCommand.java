@@ -8,6 +8,7 @@ import dev.topo.loadgen.compare.Placement;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
 import dev.topo.loadgen.compare.Table;
+import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.report.JsonReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -126,20 +128,25 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private CompareRunner.Options options() throws IOException {
-        if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
-            throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+        if (duration.isZero() || duration.isNegative()) {
+            throw new InvalidValueException("--duration", InvalidValueException.duration(duration), "> 0");
+        }
+        if (warmup.isNegative()) {
+            throw new InvalidValueException("--warmup", InvalidValueException.duration(warmup), ">= 0");
         }
         if (!Files.isRegularFile(scenariosFile)) {
-            throw new IllegalArgumentException("scenario file not found: " + scenariosFile);
+            throw new InvalidValueException("--scenarios", quoted(scenariosFile), "an existing file");
         }
         if (baseline != null && !Files.isRegularFile(baseline)) {
-            throw new IllegalArgumentException("baseline not found: " + baseline);
+            throw new InvalidValueException("--baseline", quoted(baseline), "an existing results.json");
         }
         List<Scenario> scenarios = Scenario.load(scenariosFile);
         if (!only.isEmpty()) {
             for (String name : only) {
                 if (scenarios.stream().noneMatch(s -> s.name().equals(name))) {
-                    throw new IllegalArgumentException("--scenario " + name + ": not in " + scenariosFile);
+                    throw new InvalidValueException("--scenario", InvalidValueException.quoted(name), "one of "
+                            + scenarios.stream().map(Scenario::name).collect(Collectors.joining(", ")) + " (in "
+                            + scenariosFile + ")");
                 }
             }
             scenarios = scenarios.stream().filter(s -> only.contains(s.name())).toList();
@@ -157,19 +164,21 @@ public final class CompareCommand implements Callable<Integer> {
                     files.add(p);
                 }
             } else {
-                throw new IllegalArgumentException("configuration not found: " + p);
+                throw new InvalidValueException("--configs", quoted(p), "a YAML file or a directory of them");
             }
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no configuration (*.yaml) in " + configs);
+            throw new InvalidValueException("--configs", InvalidValueException.quoted(configs.stream()
+                    .map(Path::toString).collect(Collectors.joining(" "))), "at least one server configuration "
+                    + "(*.yaml, not the scenario file)");
         }
         String template = serverCmd == null ? DEFAULT_CMD : serverCmd;
         Path jar = serverJar != null ? serverJar : Stream.of("server/target/topo-server.jar",
                 "../server/target/topo-server.jar").map(Path::of).filter(Files::isRegularFile).findFirst()
                 .orElse(Path.of("server/target/topo-server.jar"));
         if (template.contains("{jar}") && !Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("server jar not found: " + jar.toAbsolutePath()
-                    + " (build it: mvn -B -q -pl server -am package -DskipTests)");
+            throw new InvalidValueException("--server-jar", quoted(jar.toAbsolutePath()),
+                    "an existing file; build it: mvn -B -q -pl server -am package -DskipTests");
         }
         String[] cpus = placement(template);
         if (cpus != null && serverCmd == null) {
@@ -183,13 +192,19 @@ public final class CompareCommand implements Callable<Integer> {
                 includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout);
     }
 
+    private static String quoted(Path p) {
+        return InvalidValueException.quoted(p.toString());
+    }
+
     /** {server, client} CPU lists, or null to run unpinned. */
     private String[] placement(String template) {
         if (noPin) {
             return null;
         }
         if ((serverCpus == null) != (clientCpus == null)) {
-            throw new IllegalArgumentException("--server-cpus and --client-cpus go together");
+            throw serverCpus == null
+                    ? new InvalidValueException("--server-cpus", "missing", "given with --client-cpus")
+                    : new InvalidValueException("--client-cpus", "missing", "given with --server-cpus");
         }
         if (serverCmd != null && !template.contains("{serverCpus}")) {
             // A custom command we cannot pin: pinning only the client would be a lopsided comparison.
@@ -197,7 +212,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         if (!Placement.tasksetAvailable()) {
             if (serverCpus != null) {
-                throw new IllegalArgumentException("--server-cpus needs taskset (util-linux)");
+                throw new InvalidValueException("--server-cpus", InvalidValueException.quoted(serverCpus),
+                        "none: pinning needs taskset (util-linux), which is not installed");
             }
             return null;
         }

@@ -2,6 +2,7 @@ package dev.topo.loadgen.cli;
 
 import dev.topo.loadgen.engine.CloseMode;
 import dev.topo.loadgen.engine.ConnectionMode;
+import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code topo load URL [options]}: runs one measurement, prints it, and turns thresholds into an exit code. */
@@ -51,6 +53,24 @@ public final class LoadCommand implements Callable<Integer> {
     public static final int UNREACHABLE = 1;
     public static final int BAD_INPUT = 2;
     public static final int THRESHOLD_FAILED = 3;
+
+    /** The option that sets each spec field, so that an engine message names what the user typed. */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("target", "URL"),
+            Map.entry("method", "--method"),
+            Map.entry("headers", "--header"),
+            Map.entry("body", "--body"),
+            Map.entry("connections", "--connections"),
+            Map.entry("threads", "--threads"),
+            Map.entry("pipeline", "--pipeline"),
+            Map.entry("duration", "--duration"),
+            Map.entry("warmup", "--warmup"),
+            Map.entry("timeout", "--timeout"),
+            Map.entry("rate", "--rate"),
+            Map.entry("connectionMode", "--connection-mode"),
+            Map.entry("connectRate", "--connect-rate"),
+            Map.entry("closeMode", "--close"),
+            Map.entry("sourceAddresses", "--source-addresses"));
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec commandSpec;
@@ -164,6 +184,10 @@ public final class LoadCommand implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, command, parseResult) -> {
             PrintWriter err = command.getErr();
+            if (ex instanceof InvalidValueException e) {
+                err.println("error: " + e.describedAs(OPTION_OF_FIELD.getOrDefault(e.name(), e.name())));
+                return BAD_INPUT;
+            }
             if (ex instanceof IllegalArgumentException) {
                 err.println("error: " + ex.getMessage());
                 return BAD_INPUT;
@@ -259,22 +283,18 @@ public final class LoadCommand implements Callable<Integer> {
                 .warmup(warmup)
                 .timeout(timeout)
                 .rate(rate)
-                .connectionMode(parseMode(connectionMode))
+                .connectionMode(ConnectionMode.parse(connectionMode))
                 .connectRate(connectRate)
-                .closeMode(close == null ? null : parseClose(close))
+                .closeMode(close == null ? null : CloseMode.parse(close))
                 .sourceAddresses(parseSources(sourceAddresses, target));
         for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("bad header '" + h + "': expected 'Name: value'");
-            }
-            b.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+            b.header(LoadSpec.Header.parse(h));
         }
         if (body != null) {
             b.body(readBody(body));
         } else if (size != null) {
             if (size < 1) {
-                throw new IllegalArgumentException("--size must be at least 1");
+                throw new InvalidValueException("--size", String.valueOf(size), ">= 1");
             }
             byte[] payload = new byte[size];
             java.util.Arrays.fill(payload, (byte) 'x');
@@ -291,26 +311,9 @@ public final class LoadCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read body file '" + file + "': " + e.getMessage());
+            throw new InvalidValueException("--body", InvalidValueException.quoted(body),
+                    "text, or @ and a file that can be read");
         }
-    }
-
-    private static ConnectionMode parseMode(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "keepalive", "keep-alive" -> ConnectionMode.KEEPALIVE;
-            case "per-request", "per_request", "close" -> ConnectionMode.PER_REQUEST;
-            default -> throw new IllegalArgumentException("bad --connection-mode '" + s
-                    + "': expected keepalive or per-request");
-        };
-    }
-
-    private static CloseMode parseClose(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "server" -> CloseMode.SERVER;
-            case "client" -> CloseMode.CLIENT;
-            case "reset", "linger0" -> CloseMode.RESET;
-            default -> throw new IllegalArgumentException("bad --close '" + s + "': expected server, client or reset");
-        };
     }
 
     static List<InetAddress> parseSources(String s, Target target) {
@@ -322,11 +325,10 @@ public final class LoadCommand implements Callable<Integer> {
             if (s.matches("\\d+")) {
                 int n = Integer.parseInt(s);
                 if (n < 1 || n > 254) {
-                    throw new IllegalArgumentException("--source-addresses count must be 1..254");
+                    throw badSources(s, "a count 1..254, or a list of addresses");
                 }
                 if (!InetAddress.getByName(target.host()).isLoopbackAddress()) {
-                    throw new IllegalArgumentException("--source-addresses N needs a loopback target; list the "
-                            + "addresses instead");
+                    throw badSources(s, "a list of addresses: a count N (127.0.0.1..N) needs a loopback target");
                 }
                 for (int i = 1; i <= n; i++) {
                     out.add(InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) i}));
@@ -337,9 +339,13 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bad --source-addresses '" + s + "': " + e.getMessage());
+            throw badSources(s, "addresses (" + e.getMessage() + ")");
         }
         return out;
+    }
+
+    private static InvalidValueException badSources(String s, String expected) {
+        return new InvalidValueException("--source-addresses", InvalidValueException.quoted(s), expected);
     }
 
     static double parseErrorRate(String s) {
@@ -355,7 +361,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad --max-error-rate '" + s + "': expected 0..1 or 0%..100%");
+            throw new InvalidValueException("--max-error-rate", InvalidValueException.quoted(s), "0..1 or 0%..100%");
         }
     }
 

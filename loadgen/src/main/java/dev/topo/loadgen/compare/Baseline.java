@@ -2,6 +2,7 @@ package dev.topo.loadgen.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topo.loadgen.engine.InvalidValueException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,8 +41,10 @@ public final class Baseline {
 
     /** Both documents as trees: every configuration × scenario that completed in both. */
     public static List<Change> compare(JsonNode old, JsonNode now) {
-        if (old == null || !old.path("schema").asText("").startsWith("topo-compare/")) {
-            throw new IllegalArgumentException("the baseline is not a topo compare results.json");
+        String schema = old == null ? "" : old.path("schema").asText("");
+        if (!schema.startsWith("topo-compare/")) {
+            throw new InvalidValueException("baseline", "schema " + InvalidValueException.quoted(schema),
+                    "a topo compare results.json, schema topo-compare/N");
         }
         List<Change> out = new ArrayList<>();
         for (JsonNode cfg : now.path("configs")) {

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.topo.loadgen.cli.DurationConverter;
 import dev.topo.loadgen.engine.ConnectionMode;
+import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.Target;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One load model of {@code scenarios.yaml}, turned into a {@link LoadSpec} once the server's port is known.
@@ -47,10 +50,17 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
 
     public Scenario {
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("scenario name '" + name + "' must be letters, digits, '_', '.', '-'");
+            throw new InvalidValueException("name", name == null ? "missing" : InvalidValueException.quoted(name),
+                    "letters, digits, '_', '.', '-'");
         }
         if (!protocol.equals("http") && !protocol.equals("echo")) {
-            throw new IllegalArgumentException("scenario " + name + ": protocol must be http or echo");
+            throw new InvalidValueException("protocol", InvalidValueException.quoted(protocol), "http or echo");
+        }
+        if (!path.startsWith("/")) {
+            throw new InvalidValueException("path", InvalidValueException.quoted(path), "a path starting with '/'");
+        }
+        if (size < 1) {
+            throw new InvalidValueException("size", String.valueOf(size), ">= 1");
         }
     }
 
@@ -72,56 +82,55 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
         JsonNode list = root == null ? null : root.get("scenarios");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException(file + ": expected a non-empty list 'scenarios:'");
+            throw new InvalidValueException(file + ": scenarios", list == null ? "missing"
+                    : list.isArray() ? "an empty list" : "not a list", "a non-empty list");
         }
         List<Scenario> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (JsonNode n : list) {
+            String where = file + ": scenario " + n.path("name").asText("#" + (out.size() + 1));
             Scenario s;
             try {
                 s = of(n);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + e.getMessage());
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
             if (!names.add(s.name())) {
-                throw new IllegalArgumentException(file + ": scenario '" + s.name() + "' is defined twice");
+                throw new InvalidValueException(where + ": name",
+                        InvalidValueException.quoted(s.name()) + " is defined twice", "a unique name");
             }
             out.add(s);
         }
         return List.copyOf(out);
     }
 
+    /**
+     * One entry of the list. The engine checks the load itself (connections, threads, rate, connection mode, timeout)
+     * with the spec it will run, so a scenario file and the command line are held to the same rules and words.
+     */
     static Scenario of(JsonNode n) {
-        String name = n.path("name").asText(null);
         // Unknown keys are refused: a misspelt 'connectons' would otherwise silently run the default.
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("scenario " + name + ": unknown key '" + k + "' (expected one of "
-                        + new java.util.TreeSet<>(KEYS) + ")");
+                // Said of the scenario, which load() names in front of it, as the server says it of a section.
+                throw new IllegalArgumentException("unknown key " + InvalidValueException.quoted(k)
+                        + " (expected: one of " + String.join(", ", new TreeSet<>(KEYS)) + ")");
             }
         }
-        String protocol = n.path("protocol").asText("http").toLowerCase(Locale.ROOT);
-        String modeText = n.path("connectionMode").asText("keepalive").toLowerCase(Locale.ROOT);
-        ConnectionMode mode = switch (modeText) {
-            case "keepalive", "keep-alive" -> ConnectionMode.KEEPALIVE;
-            case "per-request" -> ConnectionMode.PER_REQUEST;
-            default -> throw new IllegalArgumentException("scenario " + name + ": connectionMode '" + modeText
-                    + "' (expected keepalive or per-request)");
-        };
-        String path = n.path("path").asText("/");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("scenario " + name + ": path must start with '/'");
+        Duration timeout;
+        String timeoutText = n.path("timeout").asText("5s");
+        try {
+            timeout = DurationConverter.parse(timeoutText);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new InvalidValueException("timeout", InvalidValueException.quoted(timeoutText),
+                    "a duration like 10s, 500ms, 2m");
         }
-        int connections = n.path("connections").asInt(16);
-        int threads = n.path("threads").asInt(1);
-        double rate = n.path("rate").asDouble(0);
-        int size = n.path("size").asInt(64);
-        if (connections < 1 || threads < 1 || threads > connections || rate < 0 || size < 1) {
-            throw new IllegalArgumentException("scenario " + name
-                    + ": connections, threads, size must be >= 1 (threads <= connections), rate >= 0");
-        }
-        Duration timeout = DurationConverter.parse(n.path("timeout").asText("5s"));
-        return new Scenario(name, protocol, path, mode, connections, threads, rate, size, timeout);
+        Scenario s = new Scenario(n.path("name").asText(null),
+                n.path("protocol").asText("http").toLowerCase(Locale.ROOT), n.path("path").asText("/"),
+                ConnectionMode.parse(n.path("connectionMode").asText("keepalive")), n.path("connections").asInt(16),
+                n.path("threads").asInt(1), n.path("rate").asDouble(0), n.path("size").asInt(64), timeout);
+        s.spec("127.0.0.1", 1, Duration.ofSeconds(1), Duration.ZERO);
+        return s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.topo.loadgen.compare;
 
+import dev.topo.loadgen.engine.InvalidValueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One Topo server started from a command template, ready once its {@code topo ready} line named its ports and its
@@ -58,8 +60,9 @@ public final class ServerProcess implements AutoCloseable {
             while (m.find()) {
                 String v = values.get(m.group(1));
                 if (v == null) {
-                    throw new IllegalArgumentException("--server-cmd: unknown placeholder {" + m.group(1)
-                            + "} (expected one of " + new java.util.TreeSet<>(values.keySet()) + ")");
+                    throw new InvalidValueException("serverCommand", InvalidValueException.quoted(m.group()),
+                            "placeholders among " + values.keySet().stream().sorted().map(k -> "{" + k + "}")
+                                    .collect(Collectors.joining(", ")));
                 }
                 m.appendReplacement(sb, Matcher.quoteReplacement(v));
             }

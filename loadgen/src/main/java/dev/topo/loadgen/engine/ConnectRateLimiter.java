@@ -3,8 +3,8 @@ package dev.topo.loadgen.engine;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One schedule of connect slots shared by all threads, so {@code --connect-rate} caps the total. A slot is never
- * handed out earlier than now: time without connects is not saved up into a burst.
+ * One schedule of connect slots shared by all threads, so the spec's {@code connectRate} caps the total. A slot is
+ * never handed out earlier than now: time without connects is not saved up into a burst.
  */
 final class ConnectRateLimiter {
 

@@ -8,7 +8,7 @@ public enum ErrorKind {
     REFUSED,
     /** The peer reset the connection. */
     RESET,
-    /** No response (or no connect) within {@code --timeout}. */
+    /** No response (or no connect) within the spec's {@code timeout}. */
     TIMEOUT,
     /** The response status was 4xx or 5xx. The response is still counted and its latency recorded. */
     BAD_STATUS,

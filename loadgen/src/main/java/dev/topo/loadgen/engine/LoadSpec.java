@@ -44,6 +44,15 @@ public record LoadSpec(
 
     /** One request header. */
     public record Header(String name, String value) {
+
+        /** Parses {@code Name: value}. */
+        public static Header parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon <= 0) {
+                throw new InvalidValueException("headers", InvalidValueException.quoted(text), "'Name: value'");
+            }
+            return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        }
     }
 
     public LoadSpec {
@@ -57,42 +66,49 @@ public record LoadSpec(
         headers = List.copyOf(headers);
         sourceAddresses = List.copyOf(sourceAddresses);
         body = body == null ? new byte[0] : body.clone();
+        // Messages name the fields as the spec and its JSON do; the command line maps them to its flags.
         if (connections < 1) {
-            throw new IllegalArgumentException("--connections must be at least 1");
+            throw new InvalidValueException("connections", String.valueOf(connections), ">= 1");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
-        if (threads > connections) {
-            throw new IllegalArgumentException("--threads (" + threads + ") cannot exceed --connections ("
-                    + connections + ")");
+        if (threads < 1 || threads > connections) {
+            throw new InvalidValueException("threads", String.valueOf(threads),
+                    "1.." + connections + ", as threads <= connections");
         }
         if (pipeline < 1) {
-            throw new IllegalArgumentException("--pipeline must be at least 1");
+            throw new InvalidValueException("pipeline", String.valueOf(pipeline), ">= 1");
         }
         if (pipeline > 1 && connectionMode == ConnectionMode.PER_REQUEST) {
-            throw new IllegalArgumentException("--pipeline needs keep-alive connections");
+            throw new InvalidValueException("pipeline", String.valueOf(pipeline),
+                    "1 with connectionMode per-request, whose connections carry one request each");
         }
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("--duration must be positive");
-        }
+        requirePositive("duration", duration);
         if (warmup.isNegative()) {
-            throw new IllegalArgumentException("--warmup cannot be negative");
+            throw new InvalidValueException("warmup", InvalidValueException.duration(warmup), ">= 0");
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("--timeout must be positive");
-        }
-        if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
-            throw new IllegalArgumentException("--rate must be a positive number");
-        }
-        if (connectRate < 0 || Double.isNaN(connectRate) || Double.isInfinite(connectRate)) {
-            throw new IllegalArgumentException("--connect-rate must be a positive number");
-        }
+        requirePositive("timeout", timeout);
+        requireRate("rate", rate);
+        requireRate("connectRate", connectRate);
         if (!target.isHttp() && closeMode == CloseMode.SERVER) {
-            throw new IllegalArgumentException("--close server needs an http:// target (an echo server never closes)");
+            throw new InvalidValueException("closeMode", InvalidValueException.quoted(closeMode.label()),
+                    "client or reset with a tcp:// target: an echo server never closes first");
         }
         if (!target.isHttp() && body.length == 0) {
-            throw new IllegalArgumentException("tcp:// targets need a payload of at least one byte");
+            throw new InvalidValueException("body", InvalidValueException.quoted(""),
+                    "at least 1 byte with a tcp:// target");
+        }
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidValueException(field, InvalidValueException.duration(d), "> 0");
+        }
+    }
+
+    /** Requests or connections per second: 0 means none (closed loop, no cap). */
+    private static void requireRate(String field, double perSecond) {
+        if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+            throw new InvalidValueException(field, InvalidValueException.number(perSecond),
+                    Double.isInfinite(perSecond) ? "a finite number" : ">= 0");
         }
     }
 
@@ -142,7 +158,11 @@ public record LoadSpec(
         }
 
         public Builder header(String name, String value) {
-            headers.add(new Header(name, value));
+            return header(new Header(name, value));
+        }
+
+        public Builder header(Header h) {
+            headers.add(h);
             return this;
         }
 

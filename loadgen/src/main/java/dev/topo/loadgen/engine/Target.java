@@ -29,29 +29,31 @@ public record Target(String scheme, String host, int port, String path) {
         return isHttp() ? "http://" + hostHeader() + path : "tcp://" + hostHeader();
     }
 
+    /** What {@link #parse} accepts, for its error messages. */
+    private static final String FORMS = "http://host[:port][/path] or tcp://host:port";
+
     /**
      * Parses {@code http://host[:port][/path]} or {@code tcp://host:port}.
      *
-     * @throws IllegalArgumentException with a one-line, user-facing message
+     * @throws InvalidValueException naming the field {@code target}
      */
     public static Target parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("missing target URL");
+            throw invalid(text == null ? "" : text, FORMS);
         }
         URI uri;
         try {
             uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("bad URL '" + text + "': " + e.getReason());
+            throw invalid(text, FORMS + "; " + e.getReason() + " at index " + e.getIndex());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("tcp")) {
-            throw new IllegalArgumentException("bad URL '" + text + "': scheme must be http:// or tcp://"
-                    + (scheme.equals("https") ? " (TLS is not supported)" : ""));
+            throw invalid(text, FORMS + (scheme.equals("https") ? "; TLS is not supported" : ""));
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("bad URL '" + text + "': missing host");
+            throw invalid(text, "a host: " + FORMS);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
@@ -59,17 +61,21 @@ public record Target(String scheme, String host, int port, String path) {
         int port = uri.getPort();
         if (port < 0) {
             if (scheme.equals("tcp")) {
-                throw new IllegalArgumentException("bad URL '" + text + "': tcp:// needs a port");
+                throw invalid(text, "a port with tcp://host:port");
             }
             port = 80;
         }
         if (port == 0 || port > 65535) {
-            throw new IllegalArgumentException("bad URL '" + text + "': port out of range");
+            throw invalid(text, "a port in 1..65535");
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (uri.getRawQuery() != null) {
             path = path + "?" + uri.getRawQuery();
         }
         return new Target(scheme, host, port, path);
+    }
+
+    private static InvalidValueException invalid(String text, String expected) {
+        return new InvalidValueException("target", InvalidValueException.quoted(text), expected);
     }
 }

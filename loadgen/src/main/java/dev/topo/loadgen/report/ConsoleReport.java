@@ -26,7 +26,7 @@ public final class ConsoleReport {
         sb.append(String.format(Locale.ROOT, "  %d threads and %d connections, %s, %s%s%n", spec.threads(),
                 spec.connections(),
                 spec.connectionMode() == ConnectionMode.KEEPALIVE ? "keep-alive"
-                        : "connection per request (close: " + spec.closeMode().name().toLowerCase(Locale.ROOT) + ")",
+                        : "connection per request (close: " + spec.closeMode().label() + ")",
                 spec.openLoop() ? "open loop at " + Units.number(spec.rate()) + " req/s" : "closed loop",
                 spec.pipeline() > 1 ? ", pipeline " + spec.pipeline() : ""));
         return sb.toString();

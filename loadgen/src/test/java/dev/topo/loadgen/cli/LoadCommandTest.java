@@ -87,6 +87,21 @@ class LoadCommandTest {
     }
 
     @Test
+    void engineMessagesNameTheOptionTheUserTyped() {
+        assertEquals("error: --rate: -1 (expected: >= 0)", run("http://127.0.0.1:8080/", "--rate", "-1").err().strip());
+        assertEquals("error: --threads: 4 (expected: 1..2, as threads <= connections)",
+                run("http://127.0.0.1:8080/", "-t", "4", "-c", "2").err().strip());
+        assertEquals("error: --connection-mode: 'sometimes' (expected: keepalive or per-request)",
+                run("http://127.0.0.1:8080/", "--connection-mode", "sometimes").err().strip());
+        assertEquals("error: --header: 'no colon' (expected: 'Name: value')",
+                run("http://127.0.0.1:8080/", "-H", "no colon").err().strip());
+        assertTrue(run("ftp://127.0.0.1:1/").err().startsWith("error: URL: 'ftp://127.0.0.1:1/' (expected: "));
+        Outcome size = run("tcp://127.0.0.1:7", "--size", "0");
+        assertEquals(2, size.code());
+        assertEquals("error: --size: 0 (expected: >= 1)", size.err().strip());
+    }
+
+    @Test
     void unreachableTargetExitsOne() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -44,9 +44,23 @@ class CompareInputTest {
     @Test
     void badScenarioFilesAreRefusedWithTheirReason() throws IOException {
         assertEquals("unknown key 'connectons'", refused("- {name: a, connectons: 4}"));
-        assertEquals("connectionMode 'sometimes'", refused("- {name: a, connectionMode: sometimes}"));
+        assertEquals("connectionMode: 'sometimes'", refused("- {name: a, connectionMode: sometimes}"));
         assertEquals("'a' is defined twice", refused("- {name: a}\n  - {name: a}"));
         assertEquals("threads <= connections", refused("- {name: a, connections: 2, threads: 3}"));
+    }
+
+    @Test
+    void theEngineChecksAScenariosLoadInItsOwnWords() throws IOException {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "scenarios:\n  - {name: a, rate: -5}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertEquals(f + ": scenario a: rate: -5 (expected: >= 0)", e.getMessage());
+        Files.writeString(f, "scenarios:\n  - {name: a, timeout: soon}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertEquals(f + ": scenario a: timeout: 'soon' (expected: a duration like 10s, 500ms, 2m)", e.getMessage());
+        // The same aliases as the command line.
+        Files.writeString(f, "scenarios:\n  - {name: a, connectionMode: keep-alive}\n");
+        assertEquals(ConnectionMode.KEEPALIVE, Scenario.load(f).get(0).connectionMode());
     }
 
     private String refused(String entries) throws IOException {
@@ -54,7 +68,7 @@ class CompareInputTest {
         Files.writeString(f, "scenarios:\n  " + entries + "\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
         assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
-        for (String expected : List.of("unknown key 'connectons'", "connectionMode 'sometimes'", "'a' is defined twice",
+        for (String expected : List.of("unknown key 'connectons'", "connectionMode: 'sometimes'", "'a' is defined twice",
                 "threads <= connections")) {
             if (e.getMessage().contains(expected)) {
                 return expected;

@@ -5,7 +5,10 @@ import java.time.Duration;
 /**
  * The whole server, as one YAML file describes it. Every section may be left out; its defaults then apply.
  *
- * @param drainTimeout how long a graceful stop lets in-flight requests finish before connections are closed
+ * @param drainDelay   how long a graceful stop reports not ready (admin {@code /readyz} 503) while still accepting,
+ *                     so load balancers stop sending new connections before the listeners close
+ * @param drainTimeout how long a graceful stop then lets open connections finish (each closes after its next
+ *                     response) before the rest are closed
  */
 public record ServerConfig(
         BindConfig bind,
@@ -15,6 +18,7 @@ public record ServerConfig(
         LimitsConfig limits,
         WorkConfig work,
         HandlerConfig handler,
+        Duration drainDelay,
         Duration drainTimeout,
         AdminConfig admin) {
 
@@ -30,20 +34,22 @@ public record ServerConfig(
             throw ConfigException.invalid("handler.offloadThreads", handler.offloadThreads(), "0 for kind "
                     + topology.kind().yamlName() + ", whose handlers already run on their own blocking threads");
         }
+        drainDelay = Check.notNegative("drainDelay", Check.orDefault(drainDelay, Duration.ofSeconds(2)));
         drainTimeout = Check.notNegative("drainTimeout", Check.orDefault(drainTimeout, Duration.ofSeconds(10)));
         admin = Check.orDefault(admin, AdminConfig.defaults());
     }
 
     /**
      * What a worker process of this (master's) configuration runs: {@code topology} on {@code port}, on epoll, with
-     * its own admin endpoint on an ephemeral loopback port (or none) that the master scrapes.
+     * its own admin endpoint on an ephemeral loopback port (or none) that the master scrapes. No drain delay: the
+     * master has already spent it before it asks its workers to drain.
      */
     public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin) {
         return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol, limits, work,
-                handler, drainTimeout, new AdminConfig(admin, "127.0.0.1", 0));
+                handler, Duration.ZERO, drainTimeout, new AdminConfig(admin, "127.0.0.1", 0));
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.topo.server;
 
+import dev.topo.config.Durations;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.AdminServer;
 import dev.topo.server.metrics.ServerMetrics;
@@ -9,6 +10,7 @@ import dev.topo.server.topology.Topology;
 import dev.topo.server.topology.WorkerRole;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -23,15 +25,8 @@ public final class TopoServer {
     private final Topology topology;
     private final InetSocketAddress address;
     private final AdminServer admin;
-
-    private TopoServer(ServerConfig config, ServerMetrics metrics, Topology topology, InetSocketAddress address,
-            AdminServer admin) {
-        this.config = config;
-        this.metrics = metrics;
-        this.topology = topology;
-        this.address = address;
-        this.admin = admin;
-    }
+    /** Set as a graceful stop begins, before anything closes: the admin endpoint's readiness follows it. */
+    private volatile boolean stopping;
 
     /** Starts everything or nothing: a failure part-way stops what had started. */
     public static TopoServer start(ServerConfig config) throws InterruptedException {
@@ -44,28 +39,44 @@ public final class TopoServer {
         ServerMetrics metrics = new ServerMetrics(config.limits().maxConnections());
         Topology topology = Topologies.create(config, metrics, role);
         InetSocketAddress address;
-        AdminServer admin = null;
         try {
             address = topology.start();
-            if (config.admin().enabled()) {
-                admin = AdminServer.start(config.admin().host(), config.admin().port(),
-                        () -> topology.scrape(metrics.scrape()),
-                        () -> {
-                            Map<String, Object> doc = TopologyReport.of(topology.kind().yamlName(),
-                                    topology.transport(), config.protocol().yamlName(), topology.draining(), metrics);
-                            doc.putAll(topology.report());
-                            return doc;
-                        },
-                        () -> !topology.draining());
-            }
         } catch (RuntimeException | InterruptedException e) {
-            topology.stop(java.time.Duration.ZERO);
+            topology.stop(Duration.ZERO);
             metrics.close();
             throw e;
         }
-        TopoServer server = new TopoServer(config, metrics, topology, address, admin);
+        TopoServer server = new TopoServer(config, metrics, topology, address);
         server.logReady((System.nanoTime() - began) / 1_000_000);
         return server;
+    }
+
+    private TopoServer(ServerConfig config, ServerMetrics metrics, Topology topology, InetSocketAddress address)
+            throws InterruptedException {
+        this.config = config;
+        this.metrics = metrics;
+        this.topology = topology;
+        this.address = address;
+        try {
+            this.admin = config.admin().enabled() ? AdminServer.start(config.admin().host(), config.admin().port(),
+                    () -> topology.scrape(metrics.scrape()), this::report, this::ready) : null;
+        } catch (RuntimeException e) {
+            topology.stop(Duration.ZERO);
+            metrics.close();
+            throw e;
+        }
+    }
+
+    private Map<String, Object> report() {
+        Map<String, Object> doc = TopologyReport.of(topology.kind().yamlName(), topology.transport(),
+                config.protocol().yamlName(), stopping || topology.draining(), metrics);
+        doc.putAll(topology.report());
+        return doc;
+    }
+
+    /** What {@code /readyz} says: false from the first moment of a graceful stop. */
+    private boolean ready() {
+        return !stopping && !topology.draining();
     }
 
     private void logReady(long startMillis) {
@@ -84,8 +95,19 @@ public final class TopoServer {
         return a.getHostString() + ":" + a.getPort();
     }
 
-    /** Graceful: listeners close, in-flight requests get {@code drainTimeout}, then everything stops. */
+    /**
+     * Graceful: not ready for {@code drainDelay} while still serving and accepting (load balancers take new
+     * connections elsewhere), then the listeners close and open connections get {@code drainTimeout} to finish,
+     * each closing after its next response; then everything stops.
+     */
     public void stop() throws InterruptedException {
+        stopping = true;
+        Duration delay = config.drainDelay();
+        if (!delay.isZero()) {
+            log.info("not ready (/readyz 503); still accepting for {} before the listeners close",
+                    Durations.format(delay));
+            Thread.sleep(delay.toMillis());
+        }
         topology.stop(config.drainTimeout());
         if (admin != null) {
             admin.stop();

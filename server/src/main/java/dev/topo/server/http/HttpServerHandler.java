@@ -265,11 +265,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == DrainEvent.INSTANCE) {
+            // Closing an idle keep-alive connection races with a request the client may be sending on it right now:
+            // instead the next response says Connection: close and ends it, and the drain timeout closes the rest.
             draining = true;
-            if (request == null && !closing) {
-                closing = true;
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -31,23 +31,30 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The admin endpoint, on its own port and its own thread so that scrapes never queue behind the traffic under test:
- * {@code /metrics} (Prometheus text), {@code /topology} (JSON), {@code /healthz} (503 while draining, so load
- * balancers stop sending work before the listeners close).
+ * {@code /metrics} (Prometheus text), {@code /topology} (JSON), {@code /readyz} (503 from the moment a graceful stop
+ * begins, so load balancers stop sending work before the listeners close; {@code /healthz} says the same),
+ * {@code /livez} (200 while the process runs, draining included). The two documents are built on a thread of their
+ * own (a multi-process master asks its workers for theirs), so the probes never wait behind a scrape.
  */
 public final class AdminServer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final EventLoopGroup group;
+    private final ExecutorService documents;
     private final Channel channel;
 
-    private AdminServer(EventLoopGroup group, Channel channel) {
+    private AdminServer(EventLoopGroup group, ExecutorService documents, Channel channel) {
         this.group = group;
+        this.documents = documents;
         this.channel = channel;
     }
 
@@ -56,7 +63,9 @@ public final class AdminServer {
             Supplier<Map<String, Object>> topology, BooleanSupplier healthy) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("topo-admin"),
                 NioIoHandler.newFactory());
-        AdminHandler handler = new AdminHandler(metrics, topology, healthy);
+        ExecutorService documents = Executors.newFixedThreadPool(2, new DefaultThreadFactory("topo-admin-documents",
+                true));
+        AdminHandler handler = new AdminHandler(metrics, topology, healthy, documents);
         var f = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -69,10 +78,11 @@ public final class AdminServer {
                 .bind(host, port).await();
         if (!f.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            documents.shutdownNow();
             throw new java.io.UncheckedIOException(new java.io.IOException("cannot listen on admin " + host + ":"
                     + port + ": " + f.cause().getMessage(), f.cause()));
         }
-        return new AdminServer(group, f.channel());
+        return new AdminServer(group, documents, f.channel());
     }
 
     public InetSocketAddress address() {
@@ -82,6 +92,7 @@ public final class AdminServer {
     public void stop() throws InterruptedException {
         channel.close().await();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        documents.shutdownNow();
     }
 
     @Sharable
@@ -89,31 +100,57 @@ public final class AdminServer {
         private final Supplier<String> metrics;
         private final Supplier<Map<String, Object>> topology;
         private final BooleanSupplier healthy;
+        private final ExecutorService documents;
 
-        AdminHandler(Supplier<String> metrics, Supplier<Map<String, Object>> topology, BooleanSupplier healthy) {
+        AdminHandler(Supplier<String> metrics, Supplier<Map<String, Object>> topology, BooleanSupplier healthy,
+                ExecutorService documents) {
             this.metrics = metrics;
             this.topology = topology;
             this.healthy = healthy;
+            this.documents = documents;
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws JsonProcessingException {
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
                 return;
             }
             switch (new QueryStringDecoder(req.uri()).path()) {
-                case "/metrics" -> send(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.get());
-                case "/topology" -> send(ctx, req, HttpResponseStatus.OK, "application/json",
-                        JSON.writeValueAsString(topology.get()) + "\n");
-                case "/healthz" -> {
+                case "/metrics" -> later(ctx, req, "text/plain; version=0.0.4; charset=utf-8", metrics::get);
+                case "/topology" -> later(ctx, req, "application/json", () -> json(topology.get()));
+                case "/readyz", "/healthz" -> {
                     boolean up = healthy.getAsBoolean();
                     send(ctx, req, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
                             up ? "ok\n" : "draining\n");
                 }
+                case "/livez" -> send(ctx, req, HttpResponseStatus.OK, "text/plain", "ok\n");
                 default -> send(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain",
-                        "not found; try /metrics, /topology, /healthz\n");
+                        "not found; try /metrics, /topology, /readyz, /livez\n");
+            }
+        }
+
+        /** Builds the body off the admin loop and answers on it; the request lives until then. */
+        private void later(ChannelHandlerContext ctx, FullHttpRequest req, String type, Supplier<String> body) {
+            FullHttpRequest held = req.retainedDuplicate();
+            CompletableFuture.supplyAsync(body, documents).whenComplete((text, e) -> ctx.executor().execute(() -> {
+                try {
+                    if (e != null) {
+                        send(ctx, held, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", e + "\n");
+                    } else {
+                        send(ctx, held, HttpResponseStatus.OK, type, text);
+                    }
+                } finally {
+                    held.release();
+                }
+            }));
+        }
+
+        private static String json(Map<String, Object> doc) {
+            try {
+                return JSON.writeValueAsString(doc) + "\n";
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot render /topology", e);
             }
         }
 

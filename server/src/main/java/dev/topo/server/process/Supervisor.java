@@ -179,9 +179,11 @@ public final class Supervisor {
      */
     public List<Map<String, Object>> report() {
         List<Map<String, Object>> list = new ArrayList<>();
+        List<WorkerProcess> workers = workers();
+        List<Map<String, Object>> documents = WorkerScrapes.topologies(workers);
         for (Slot s : slots) {
             Map<String, Object> m = new LinkedHashMap<>();
-            WorkerProcess w = s.worker;
+            WorkerProcess w = workers.get(s.index);
             WorkerProcess.Ready ready = w == null ? null : w.readyNow();
             m.put("slot", s.index);
             m.put("pid", w == null ? null : w.pid());
@@ -189,7 +191,7 @@ public final class Supervisor {
             m.put("restarts", s.restarts);
             m.put("lastExitCode", s.lastExitCode);
             m.put("adminPort", ready == null ? null : ready.adminPort());
-            Map<String, Object> own = WorkerScrapes.topology(w);
+            Map<String, Object> own = documents.get(s.index);
             m.put("connections", own.get("activeConnections"));
             m.put("requests", own.get("requests"));
             m.put("listeners", own.get("listeners"));

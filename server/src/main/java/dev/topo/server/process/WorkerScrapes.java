@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,36 +32,46 @@ public final class WorkerScrapes {
     private WorkerScrapes() {
     }
 
-    /** The worker's admin {@code path}, or null when it does not answer (it is starting, draining or dead). */
-    static String get(int adminPort, String path) {
-        if (adminPort <= 0) {
-            return null;
+    /**
+     * Each worker's admin {@code path}, asked of all at once and waited for together within {@link #TIMEOUT}: one
+     * stalled worker costs the scrape that timeout once, not once per worker. Null for a worker that is not ready,
+     * does not answer in time or answers with an error.
+     */
+    static List<String> getAll(List<WorkerProcess> workers, String path) {
+        List<CompletableFuture<String>> answers = new ArrayList<>();
+        for (WorkerProcess w : workers) {
+            WorkerProcess.Ready ready = w == null ? null : w.readyNow();
+            if (ready == null || ready.adminPort() <= 0) {
+                answers.add(CompletableFuture.completedFuture(null));
+                continue;
+            }
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ready.adminPort() + path))
+                    .timeout(TIMEOUT).build();
+            answers.add(HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(res -> res.statusCode() == 200 ? res.body() : null)
+                    .completeOnTimeout(null, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> {
+                        log.debug("{} does not answer {}: {}", w.name(), path, e.getMessage());
+                        return null;
+                    }));
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(TIMEOUT).build();
-        try {
-            HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-            return res.statusCode() == 200 ? res.body() : null;
-        } catch (IOException e) {
-            log.debug("admin port {} does not answer: {}", adminPort, e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return answers.stream().map(CompletableFuture::join).toList();
     }
 
-    /** The worker's {@code /topology} document, or an empty map when it does not answer. */
-    public static Map<String, Object> topology(WorkerProcess worker) {
-        WorkerProcess.Ready ready = worker == null ? null : worker.readyNow();
-        String body = ready == null ? null : get(ready.adminPort(), "/topology");
-        if (body == null) {
-            return Map.of();
+    /** Each worker's {@code /topology} document, or an empty map for one that does not answer. */
+    public static List<Map<String, Object>> topologies(List<WorkerProcess> workers) {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (String body : getAll(workers, "/topology")) {
+            documents.add(body == null ? Map.of() : parse(body));
         }
+        return documents;
+    }
+
+    private static Map<String, Object> parse(String body) {
         try {
             return JSON.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() { });
         } catch (IOException e) {
-            log.debug("unreadable /topology from {}", worker.name(), e);
+            log.debug("unreadable /topology", e);
             return Map.of();
         }
     }
@@ -68,11 +80,10 @@ public final class WorkerScrapes {
     public static String metrics(String own, String extra, List<WorkerProcess> workers) {
         List<String[]> sources = new ArrayList<>();
         sources.add(new String[] {"master", own + extra});
-        for (WorkerProcess w : workers) {
-            WorkerProcess.Ready ready = w == null ? null : w.readyNow();
-            String text = ready == null ? null : get(ready.adminPort(), "/metrics");
-            if (text != null) {
-                sources.add(new String[] {Long.toString(w.pid()), text});
+        List<String> scrapes = getAll(workers, "/metrics");
+        for (int i = 0; i < workers.size(); i++) {
+            if (scrapes.get(i) != null) {
+                sources.add(new String[] {Long.toString(workers.get(i).pid()), scrapes.get(i)});
             }
         }
         return merge(sources);

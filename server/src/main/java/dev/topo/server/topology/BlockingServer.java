@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
+import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
@@ -98,15 +99,18 @@ final class BlockingServer {
             }
         });
         try (socket) {
-            if (draining) {
-                return;
-            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(tickMillis);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             byte[] buf = new byte[16 * 1024];
+            boolean drainSeen = false;
             while (ch.isOpen()) {
+                if (draining && !drainSeen) {
+                    // Told on this connection's own thread, as an event loop would tell its handlers.
+                    drainSeen = true;
+                    ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+                }
                 int n;
                 try {
                     n = in.read(buf);
@@ -145,8 +149,8 @@ final class BlockingServer {
     }
 
     /**
-     * Closes the listener and half-closes every connection's input: a thread busy with a request finishes it and
-     * writes the response, then reads end-of-stream and closes.
+     * Closes the listener; each connection's thread then passes the drain to its handlers at its next read or tick
+     * (within a tick), so the request in progress, or the next one, is answered with {@code Connection: close}.
      */
     void beginDrain() {
         draining = true;
@@ -156,13 +160,6 @@ final class BlockingServer {
             }
         } catch (IOException e) {
             log.debug("closing the listener", e);
-        }
-        for (Socket s : open) {
-            try {
-                s.shutdownInput();
-            } catch (IOException e) {
-                log.debug("half-closing {}", s, e);
-            }
         }
     }
 

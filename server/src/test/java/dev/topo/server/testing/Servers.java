@@ -4,11 +4,13 @@ import dev.topo.config.ConfigLoader;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,10 +21,51 @@ public final class Servers {
     private Servers() {
     }
 
-    /** {@code yaml} is merged under a loopback, ephemeral-port bind and admin section. */
+    /**
+     * {@code yaml} is merged under a loopback, ephemeral-port bind and admin section, and no drain delay unless it
+     * sets one (a stop in a test should not wait for load balancers that are not there).
+     */
     public static TopoServer start(String yaml) throws InterruptedException {
-        String base = "bind: {host: 127.0.0.1, port: 0}\nadmin: {host: 127.0.0.1, port: 0}\n";
+        String base = "bind: {host: 127.0.0.1, port: 0}\nadmin: {host: 127.0.0.1, port: 0}\n"
+                + (yaml.contains("drainDelay") ? "" : "drainDelay: 0s\n");
         return TopoServer.start(config(base + yaml));
+    }
+
+    /** Waits (at most 5 s) until nothing accepts connections on {@code port}; fails if something still does. */
+    public static void awaitRefused(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("port " + port + " still accepts connections 5 s into the drain");
+                }
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Sends {@code GET /} on {@code c} during a drain until a response says {@code Connection: close} (the server
+     * may answer normally until the drain reaches the connection's thread); every request must be answered 200, and
+     * the connection must then be closed by the server. Returns how many requests it took.
+     */
+    public static int drainedAfterRequests(RawHttp c) throws IOException, InterruptedException {
+        for (int sent = 1; sent <= 100; sent++) {
+            RawHttp.Response r = c.exchange(RawHttp.get("/"));
+            if (r.status() != 200) {
+                throw new AssertionError("request " + sent + " during the drain got " + r.status());
+            }
+            if ("close".equalsIgnoreCase(r.header("connection"))) {
+                if (!c.closedByServer()) {
+                    throw new AssertionError("Connection: close, but the connection stayed open");
+                }
+                return sent;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no response said Connection: close within 100 requests");
     }
 
     /** Starts a graceful stop on another thread, as a signal handler would, so the test can watch it happen. */

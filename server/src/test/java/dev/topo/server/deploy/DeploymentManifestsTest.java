@@ -91,17 +91,19 @@ class DeploymentManifestsTest {
 
     @Test
     @Timeout(10)
-    void probesAskHealthzOnTheAdminPort() throws IOException {
+    void probesAskReadinessAndLivenessOnTheAdminPort() throws IOException {
         ServerConfig config = ConfigLoader.parse(configMapYaml(), "k8s/configmap.yaml");
         JsonNode container = serverContainer();
         int adminPort = config.admin().port();
         assertEquals(adminPort, containerPort(container, "admin"), "container port 'admin' vs admin.port");
         assertEquals(config.bind().port(), containerPort(container, "http"), "container port 'http' vs bind.port");
 
+        Map<String, String> paths = Map.of("startupProbe", "/readyz", "readinessProbe", "/readyz",
+                "livenessProbe", "/livez");
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             JsonNode get = container.path(probe).path("httpGet");
             assertFalse(get.isMissingNode(), probe + " must be an httpGet probe");
-            assertEquals("/healthz", get.path("path").asText(), probe + " path");
+            assertEquals(paths.get(probe), get.path("path").asText(), probe + " path (a draining pod is alive)");
             assertEquals(adminPort, resolvePort(container, get.path("port")), probe + " port");
         }
         // The image's HEALTHCHECK and --admin-port come from this variable.
@@ -121,9 +123,12 @@ class DeploymentManifestsTest {
         if (command.size() == 2 && command.get(0).asText().equals("sleep")) {
             preStop = Long.parseLong(command.get(1).asText());
         }
-        long needed = preStop + (long) Math.ceil(config.drainTimeout().toMillis() / 1000.0);
+        assertTrue(config.drainDelay().toSeconds() >= 3, "the server itself gives the endpoint controllers time: "
+                + "drainDelay " + config.drainDelay());
+        long needed = preStop + (long) Math.ceil((config.drainDelay().toMillis() + config.drainTimeout().toMillis())
+                / 1000.0);
         assertTrue(grace > needed, "terminationGracePeriodSeconds " + grace + " must exceed preStop " + preStop
-                + "s + drainTimeout " + config.drainTimeout());
+                + "s + drainDelay " + config.drainDelay() + " + drainTimeout " + config.drainTimeout());
     }
 
     @Test

@@ -124,6 +124,11 @@ class ConfigLoaderTest {
             topology: 3                                 | topology: 3 (expected: a mapping)
             admin: {enabled: maybe}                     | admin.enabled: 'maybe' (expected: true or false)
             drainTimeout: -1s                           | drainTimeout: '-1s' (expected: a duration like 30s, 500ms, 200us, 2m)
+            limits: {maxPipelinedRequests: 0}           | limits.maxPipelinedRequests: 0 (expected: 1..1024)
+            limits: {maxPipelinedRequests: lots}        | limits.maxPipelinedRequests: 'lots' (expected: an integer)
+            limits: {sendTimeout: 0s}                   | limits.sendTimeout: 0s (expected: > 0)
+            limits: {lingerTimeout: soon}               | limits.lingerTimeout: 'soon' (expected: a duration like 30s, 500ms, 200us, 2m)
+            limits: {maxPipelined: 4}                   | limits.maxPipelined: unknown key (expected: one of idleTimeout, lingerTimeout, maxBodySize, maxConnections, maxHeaderSize, maxInitialLineLength, maxPipelinedRequests, requestTimeout, sendTimeout)
             """)
     void eachMistakeHasItsMessage(String yaml, String message) throws IOException {
         Path file = write(yaml + "\n");
@@ -194,6 +199,20 @@ class ConfigLoaderTest {
         assertEquals(8000, DataSize.parse("8kb").bytes());
         assertEquals("8KiB", DataSize.ofBytes(8192).toString());
         assertThrows(IllegalArgumentException.class, () -> DataSize.parse("99999999999999999999"));
+    }
+
+    @Test
+    void hostileClientLimitsBindAndDefault() throws IOException {
+        LimitsConfig set = load("limits: {maxPipelinedRequests: 4, sendTimeout: 5s, lingerTimeout: 250ms}\n").limits();
+        assertEquals(4, set.maxPipelinedRequests());
+        assertEquals(Duration.ofSeconds(5), set.sendTimeout());
+        assertEquals(Duration.ofMillis(250), set.lingerTimeout());
+        LimitsConfig defaults = LimitsConfig.defaults();
+        assertEquals(16, defaults.maxPipelinedRequests());
+        assertEquals(Duration.ofSeconds(30), defaults.sendTimeout());
+        assertEquals(Duration.ofSeconds(2), defaults.lingerTimeout());
+        String yaml = ConfigLoader.toYaml(load("limits: {sendTimeout: 5s}\n"));
+        assertTrue(yaml.contains("sendTimeout: 5s") && yaml.contains("maxPipelinedRequests: 16"), yaml);
     }
 
     private ServerConfig load(String yaml) throws IOException {

@@ -1,13 +1,14 @@
 package dev.topo.loadgen.cli;
 
 import dev.topo.loadgen.compare.Baseline;
-import dev.topo.loadgen.compare.Charts;
 import dev.topo.loadgen.compare.CompareRunner;
-import dev.topo.loadgen.compare.HtmlReport;
 import dev.topo.loadgen.compare.Placement;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
-import dev.topo.loadgen.compare.Table;
+import dev.topo.loadgen.compare.render.BaselineText;
+import dev.topo.loadgen.compare.render.Charts;
+import dev.topo.loadgen.compare.render.HtmlReport;
+import dev.topo.loadgen.compare.render.Table;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.report.JsonReport;
 import picocli.CommandLine;
@@ -121,7 +122,7 @@ public final class CompareCommand implements Callable<Integer> {
         doc.configs().stream().filter(c -> !c.status().equals(Results.OK))
                 .forEach(c -> System.out.println(c.name() + ": " + c.status() + ": " + c.error()));
         if (changes != null) {
-            System.out.print(Baseline.render(changes));
+            System.out.print(BaselineText.render(changes));
         }
         System.out.println("report: " + out.resolve("index.html") + " (results.json, " + charts.size() + " charts)");
         return doc.configs().stream().anyMatch(c -> c.status().equals(Results.FAILED)) ? 1 : 0;

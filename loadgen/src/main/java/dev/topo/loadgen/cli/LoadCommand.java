@@ -55,22 +55,13 @@ public final class LoadCommand implements Callable<Integer> {
     public static final int THRESHOLD_FAILED = 3;
 
     /** The option that sets each spec field, so that an engine message names what the user typed. */
-    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
-            Map.entry("target", "URL"),
-            Map.entry("method", "--method"),
-            Map.entry("headers", "--header"),
-            Map.entry("body", "--body"),
-            Map.entry("connections", "--connections"),
-            Map.entry("threads", "--threads"),
-            Map.entry("pipeline", "--pipeline"),
-            Map.entry("duration", "--duration"),
-            Map.entry("warmup", "--warmup"),
-            Map.entry("timeout", "--timeout"),
-            Map.entry("rate", "--rate"),
-            Map.entry("connectionMode", "--connection-mode"),
-            Map.entry("connectRate", "--connect-rate"),
-            Map.entry("closeMode", "--close"),
-            Map.entry("sourceAddresses", "--source-addresses"));
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(Map.entry("target", "URL"),
+            Map.entry("method", "--method"), Map.entry("headers", "--header"), Map.entry("body", "--body"),
+            Map.entry("connections", "--connections"), Map.entry("threads", "--threads"),
+            Map.entry("pipeline", "--pipeline"), Map.entry("duration", "--duration"), Map.entry("warmup", "--warmup"),
+            Map.entry("timeout", "--timeout"), Map.entry("rate", "--rate"),
+            Map.entry("connectionMode", "--connection-mode"), Map.entry("connectRate", "--connect-rate"),
+            Map.entry("closeMode", "--close"), Map.entry("sourceAddresses", "--source-addresses"));
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec commandSpec;

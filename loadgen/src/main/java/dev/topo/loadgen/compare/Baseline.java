@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** The change of each configuration × scenario against an earlier {@code results.json}. */
 public final class Baseline {
@@ -78,18 +77,5 @@ public final class Baseline {
             }
         }
         return null;
-    }
-
-    public static String render(List<Change> changes) {
-        StringBuilder sb = new StringBuilder("change against the baseline (new vs old):\n");
-        if (changes.isEmpty()) {
-            return sb.append("  no configuration x scenario in common\n").toString();
-        }
-        for (Change c : changes) {
-            sb.append(String.format(Locale.ROOT, "  %-28s %-10s req/s %10.0f -> %10.0f (%+6.1f%%)   "
-                            + "p99 %9s -> %9s (%+6.1f%%)%n", c.config(), c.scenario(), c.oldRate(), c.newRate(),
-                    c.ratePercent(), Table.micros(c.oldP99()), Table.micros(c.newP99()), c.p99Percent()));
-        }
-        return sb.toString();
     }
 }

@@ -4,8 +4,8 @@ import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
+import dev.topo.loadgen.engine.ResultDocument;
 import dev.topo.loadgen.engine.UnreachableTargetException;
-import dev.topo.loadgen.report.JsonReport;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,15 +102,13 @@ public final class CompareRunner {
         if (cfg.kind().equals(PER_CONNECTION) && !options.includePerConnection()) {
             progress.printf("compare: %s skipped (a JVM per connection; --include-per-connection runs it)%n",
                     cfg.name());
-            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.SKIPPED,
-                    "process-per-connection starts a JVM per connection; pass --include-per-connection to run it",
-                    "", List.of());
+            return skipped(cfg,
+                    "process-per-connection starts a JVM per connection; pass --include-per-connection to run it");
         }
         List<Scenario> applicable = options.scenarios().stream()
                 .filter(s -> s.protocol().equals(cfg.protocol())).toList();
         if (applicable.isEmpty()) {
-            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.SKIPPED,
-                    "no scenario for protocol " + cfg.protocol(), "", List.of());
+            return skipped(cfg, "no scenario for protocol " + cfg.protocol());
         }
         List<Results.RunResult> runs = new ArrayList<>();
         int[] ports;
@@ -141,8 +139,7 @@ public final class CompareRunner {
             for (Scenario s : applicable) {
                 if (!server.isAlive()) {
                     failure = "server exited during the runs; last output: " + server.tail();
-                    runs.add(new Results.RunResult(s.name(), Results.FAILED, "server not running", null, List.of(),
-                            Map.of(), Map.of(), Map.of(), null));
+                    runs.add(Results.RunResult.failed(s.name(), "server not running"));
                     continue;
                 }
                 runs.add(runScenario(cfg.name(), server, ports, s));
@@ -184,8 +181,7 @@ public final class CompareRunner {
             result = LoadEngine.run(spec, listener);
         } catch (UnreachableTargetException | RuntimeException e) {
             progress.printf("compare: %s / %s FAILED: %s%n", config, s.name(), oneLine(e));
-            return new Results.RunResult(s.name(), Results.FAILED, oneLine(e), null, List.of(), Map.of(), Map.of(),
-                    Map.of(), null);
+            return Results.RunResult.failed(s.name(), oneLine(e));
         }
         Map<String, Double> after = scrape(server, ports[1]);
         // Connections from the start: keep-alive connections are all opened during the warm-up.
@@ -199,7 +195,7 @@ public final class CompareRunner {
         var sum = result.summary();
         progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%n", s.name(),
                 sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal());
-        return new Results.RunResult(s.name(), Results.OK, null, JsonReport.document(result),
+        return new Results.RunResult(s.name(), Results.OK, null, ResultDocument.of(result),
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
                 Double.isNaN(jain) ? null : jain);
     }
@@ -227,7 +223,12 @@ public final class CompareRunner {
         }
     }
 
-    private Results.ConfigResult failed(ServerConfig cfg, String why, List<Results.RunResult> runs) {
+    private static Results.ConfigResult skipped(ServerConfig cfg, String why) {
+        return new Results.ConfigResult(cfg.name(), cfg.file().toString(), cfg.kind(), cfg.protocol(),
+                Results.SKIPPED, why, "", List.of());
+    }
+
+    private static Results.ConfigResult failed(ServerConfig cfg, String why, List<Results.RunResult> runs) {
         return failed(cfg.name(), cfg.file(), cfg.kind(), cfg.protocol(), why, runs);
     }
 

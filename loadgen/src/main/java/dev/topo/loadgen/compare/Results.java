@@ -1,6 +1,6 @@
 package dev.topo.loadgen.compare;
 
-import dev.topo.loadgen.report.JsonReport;
+import dev.topo.loadgen.engine.ResultDocument;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +28,18 @@ public final class Results {
         public Document {
             scenarios = List.copyOf(scenarios);
             configs = List.copyOf(configs);
+        }
+
+        /** The configurations whose run of {@code scenario} completed, by name in run order, with that run. */
+        public Map<String, RunResult> completedRuns(String scenario) {
+            Map<String, RunResult> out = new LinkedHashMap<>();
+            for (ConfigResult cfg : configs) {
+                RunResult r = cfg.completedRun(scenario);
+                if (r != null) {
+                    out.put(cfg.name(), r);
+                }
+            }
+            return out;
         }
     }
 
@@ -63,6 +75,16 @@ public final class Results {
         public ConfigResult {
             runs = List.copyOf(runs);
         }
+
+        /** The run of {@code scenario} if it completed (status ok, with a load result), else null. */
+        public RunResult completedRun(String scenario) {
+            for (RunResult r : runs) {
+                if (r.scenario().equals(scenario) && r.status().equals(OK) && r.load() != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
     }
 
     /**
@@ -76,9 +98,14 @@ public final class Results {
      * @param fairness        Jain's index over {@code loopConnections} (client-side spread when the server has no
      *                        per-loop metrics); NaN when nothing was counted
      */
-    public record RunResult(String scenario, String status, String error, JsonReport.Document load,
+    public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness) {
+        /** A run that did not complete: nothing measured. */
+        public static RunResult failed(String scenario, String why) {
+            return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null);
+        }
+
         public RunResult {
             latencyCurve = List.copyOf(latencyCurve);
             // Copies that keep the order: the JSON lists loops as the server named them.

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topo.loadgen.cli.CompareCommand;
+import dev.topo.loadgen.compare.render.BaselineText;
+import dev.topo.loadgen.compare.render.Charts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -234,6 +236,6 @@ class CompareEndToEndTest {
             assertEquals(100, c.ratePercent(), 0.01, c.toString());
             assertEquals(0, c.p99Percent(), 0.01, c.toString());
         }
-        assertTrue(Baseline.render(changes).contains("+100.0%"));
+        assertTrue(BaselineText.render(changes).contains("+100.0%"));
     }
 }

@@ -1,5 +1,7 @@
-package dev.topo.loadgen.compare;
+package dev.topo.loadgen.compare.render;
 
+import dev.topo.loadgen.compare.Results;
+import dev.topo.loadgen.compare.Scenario;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -26,8 +28,8 @@ import java.util.Map;
 /** The report's charts, drawn by JFreeChart and written as PNG files. */
 public final class Charts {
 
-    static final int WIDTH = 1000;
-    static final int HEIGHT = 520;
+    public static final int WIDTH = 1000;
+    public static final int HEIGHT = 520;
     /** Loops beyond this many (thread-per-connection names a thread per connection) are summed as "others". */
     private static final int MAX_LOOPS = 8;
 
@@ -44,7 +46,7 @@ public final class Charts {
         List<Chart> charts = new ArrayList<>();
         charts.add(throughput(doc, dir));
         for (Scenario s : doc.scenarios()) {
-            if (doc.configs().stream().anyMatch(c -> Table.find(c, s.name()) != null)) {
+            if (!doc.completedRuns(s.name()).isEmpty()) {
                 charts.add(throughput(doc, s, dir));
                 charts.add(latency(doc, s, dir));
                 charts.add(spread(doc, s, dir));
@@ -57,7 +59,7 @@ public final class Charts {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Results.ConfigResult cfg : doc.configs()) {
             for (Scenario s : doc.scenarios()) {
-                Results.RunResult r = Table.find(cfg, s.name());
+                Results.RunResult r = cfg.completedRun(s.name());
                 if (r != null) {
                     data.addValue(r.load().summary().achievedRate(), cfg.name(), s.name());
                 }
@@ -82,12 +84,8 @@ public final class Charts {
 
     private static Chart throughput(Results.Document doc, Scenario s, Path dir) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (Results.ConfigResult cfg : doc.configs()) {
-            Results.RunResult r = Table.find(cfg, s.name());
-            if (r != null) {
-                data.addValue(r.load().summary().achievedRate(), s.name(), cfg.name());
-            }
-        }
+        doc.completedRuns(s.name()).forEach((config, r) ->
+                data.addValue(r.load().summary().achievedRate(), s.name(), config));
         JFreeChart chart = ChartFactory.createBarChart("Throughput: " + s.name(), "topology", "requests/s", data,
                 PlotOrientation.VERTICAL, false, false, false);
         ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBarPainter(new StandardBarPainter());
@@ -97,13 +95,9 @@ public final class Charts {
 
     private static Chart latency(Results.Document doc, Scenario s, Path dir) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (Results.ConfigResult cfg : doc.configs()) {
-            Results.RunResult r = Table.find(cfg, s.name());
-            if (r == null) {
-                continue;
-            }
-            XYSeries series = new XYSeries(cfg.name());
-            for (Results.Point p : r.latencyCurve()) {
+        for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
+            XYSeries series = new XYSeries(run.getKey());
+            for (Results.Point p : run.getValue().latencyCurve()) {
                 // x = 1/(1-p): each "nine" is one decade, as HdrHistogram plots; 100% is drawn at the last nine.
                 double x = 1 / (1 - Math.min(p.percentile(), 99.999) / 100);
                 series.addOrUpdate(x, Math.max(p.latencyUs() / 1000, 0.001));
@@ -133,11 +127,8 @@ public final class Charts {
 
     private static Chart spread(Results.Document doc, Scenario s, Path dir) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (Results.ConfigResult cfg : doc.configs()) {
-            Results.RunResult r = Table.find(cfg, s.name());
-            if (r == null) {
-                continue;
-            }
+        for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
+            Results.RunResult r = run.getValue();
             boolean serverCounted = r.loopConnections().values().stream().anyMatch(v -> v > 0);
             Map<String, Long> loops = serverCounted ? r.loopConnections() : clientSpread(r);
             List<Long> counts = new ArrayList<>(loops.values());
@@ -149,13 +140,13 @@ public final class Charts {
             long others = 0;
             for (int i = 0; i < counts.size(); i++) {
                 if (i < MAX_LOOPS) {
-                    data.addValue(counts.get(i) * 100.0 / total, "loop #" + (i + 1), cfg.name());
+                    data.addValue(counts.get(i) * 100.0 / total, "loop #" + (i + 1), run.getKey());
                 } else {
                     others += counts.get(i);
                 }
             }
             if (others > 0) {
-                data.addValue(others * 100.0 / total, "others", cfg.name());
+                data.addValue(others * 100.0 / total, "others", run.getKey());
             }
         }
         JFreeChart chart = ChartFactory.createStackedBarChart("Connections per loop: " + s.name(), "topology",

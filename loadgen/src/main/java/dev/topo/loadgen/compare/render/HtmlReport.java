@@ -1,4 +1,7 @@
-package dev.topo.loadgen.compare;
+package dev.topo.loadgen.compare.render;
+
+import dev.topo.loadgen.compare.Baseline;
+import dev.topo.loadgen.compare.Results;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,7 @@
-package dev.topo.loadgen.compare;
+package dev.topo.loadgen.compare.render;
+
+import dev.topo.loadgen.compare.Results;
+import dev.topo.loadgen.compare.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +50,7 @@ public final class Table {
             Column c = columns.get(i);
             best[i] = Double.NaN;
             for (Results.ConfigResult cfg : doc.configs()) {
-                Results.RunResult r = find(cfg, c.scenario());
+                Results.RunResult r = cfg.completedRun(c.scenario());
                 if (r != null) {
                     double v = c.value().applyAsDouble(r);
                     differ[i] |= !Double.isNaN(best[i]) && !Double.isNaN(v) && v != best[i];
@@ -64,7 +67,7 @@ public final class Table {
             row.add(new Cell(label, false));
             for (int i = 0; i < columns.size(); i++) {
                 Column c = columns.get(i);
-                Results.RunResult r = find(cfg, c.scenario());
+                Results.RunResult r = cfg.completedRun(c.scenario());
                 if (r == null) {
                     boolean ran = cfg.runs().stream().anyMatch(x -> x.scenario().equals(c.scenario()));
                     row.add(new Cell(ran ? "failed" : "-", false));
@@ -77,16 +80,6 @@ public final class Table {
             }
             rows.add(row);
         }
-    }
-
-    /** The scenario's run when it completed (status ok with a load result), else null. */
-    static Results.RunResult find(Results.ConfigResult cfg, String scenario) {
-        for (Results.RunResult r : cfg.runs()) {
-            if (r.scenario().equals(scenario) && r.status().equals(Results.OK) && r.load() != null) {
-                return r;
-            }
-        }
-        return null;
     }
 
     static String format(String label, double v) {

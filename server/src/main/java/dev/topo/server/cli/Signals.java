@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT: the first starts a graceful stop, the second exits at once. Shutdown hooks cannot do this: the
@@ -13,6 +14,13 @@ public final class Signals {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {
+    }
+
+    /** SIGTERM and SIGINT do nothing: for a process whose lifetime another process decides. */
+    public static void ignoreTerminate() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), SignalHandler.SIG_IGN);
+        }
     }
 
     public static void onTerminate(Runnable gracefulStop) {

@@ -2,6 +2,7 @@ package dev.topo.server.cli;
 
 import dev.topo.config.ConfigException;
 import dev.topo.config.ConfigLoader;
+import dev.topo.config.Durations;
 import dev.topo.config.Overrides;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
@@ -93,6 +94,10 @@ public final class TopoServerCommand implements Callable<Integer> {
     }
 
     private static int run(ServerConfig config, PrintWriter err) throws InterruptedException {
+        // Before the start: a multi-process start takes seconds, and a SIGTERM in the middle must still drain the
+        // workers and remove their files once they are up, not kill the master with them half-started.
+        CompletableFuture<String> stopRequested = new CompletableFuture<>();
+        Signals.onTerminate(() -> stopRequested.complete(null));
         TopoServer server;
         try {
             server = TopoServer.start(config);
@@ -103,15 +108,13 @@ public final class TopoServerCommand implements Callable<Integer> {
             err.println("topo server: " + e.getCause().getMessage());
             return 1;
         }
-        CompletableFuture<String> stopRequested = new CompletableFuture<>();
-        Signals.onTerminate(() -> stopRequested.complete(null));
         // A multi-process server can also fail on its own (its supervisor gave up on a worker): then exit 1.
         String failure = stopRequested.applyToEither(server.failure(), reason -> reason).join();
         if (failure != null) {
             log.error("stopping: {}", failure);
         } else {
-            log.info("stopping: draining for up to {}",
-                    dev.topo.config.Durations.format(config.drainTimeout()));
+            log.info("stopping: not ready for {}, then draining for up to {}",
+                    Durations.format(config.drainDelay()), Durations.format(config.drainTimeout()));
         }
         server.stop();
         return failure == null ? 0 : 1;

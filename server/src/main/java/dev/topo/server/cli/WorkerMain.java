@@ -34,7 +34,9 @@ public final class WorkerMain {
         }
         CountDownLatch stop = new CountDownLatch(1);
         watchMaster(stop);
-        Signals.onTerminate(stop::countDown);
+        // A Ctrl-C reaches the whole process group and a container runtime may signal every process: a worker
+        // stops only when its master says so (or dies), so that the master's drain is the only drain.
+        Signals.ignoreTerminate();
         try {
             ServerConfig config = ConfigLoader.load(Path.of(args[0]));
             WorkerRole role = args.length == 2 ? new WorkerRole(Path.of(args[1]), stop::countDown) : null;

@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
-    private static final Duration YOUNG = Duration.ofMinutes(1);
-    private static final long FIRST_BACKOFF_MILLIS = 100;
-    private static final long MAX_BACKOFF_MILLIS = 10_000;
 
     /** What the topology does when a slot's worker becomes ready or exits (connect or drop its fd channel). */
     public interface Listener {
@@ -48,7 +45,8 @@ public final class Supervisor {
         return t;
     });
     private final CompletableFuture<String> failure = new CompletableFuture<>();
-    private volatile boolean restarting;
+    /** Cleared by {@link #stop}: from then on a worker that exits stays down. */
+    private volatile boolean restarting = true;
 
     /** @param args the worker's arguments for a slot, asked again at each restart */
     public Supervisor(String role, int processes, int maxRestarts, IntFunction<List<String>> args,
@@ -59,7 +57,7 @@ public final class Supervisor {
         this.listener = listener;
         this.slots = new Slot[processes];
         for (int i = 0; i < processes; i++) {
-            slots[i] = new Slot(i);
+            slots[i] = new Slot(i, new RestartPolicy(maxRestarts, RestartPolicy.YOUNG));
         }
     }
 
@@ -69,10 +67,13 @@ public final class Supervisor {
         volatile String state = "starting";
         volatile int restarts;
         volatile Integer lastExitCode;
-        int diedYoungInARow;
+        final RestartPolicy policy;
+        /** Set once its worker was ready: from then on the slot is restarted whenever its worker exits. */
+        volatile boolean readyOnce;
 
-        Slot(int index) {
+        Slot(int index, RestartPolicy policy) {
             this.index = index;
+            this.policy = policy;
         }
     }
 
@@ -95,9 +96,6 @@ public final class Supervisor {
                 throw new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
             }
         }
-        if (to == slots.length) {
-            restarting = true;
-        }
         return result;
     }
 
@@ -113,6 +111,7 @@ public final class Supervisor {
             // Wired first (fd-passing connects its handoff channel), so that "running" means it gets connections.
             listener.ready(slot.index, worker);
             slot.state = "running";
+            slot.readyOnce = true;
             return ready;
         });
     }
@@ -125,18 +124,23 @@ public final class Supervisor {
             log.info("{} (pid {}) exited with code {}", worker.name(), worker.pid(), code);
             return;
         }
+        if (!slot.readyOnce) {
+            // Its first start failed: start() reports that (a port in use or a bad option would only fail again).
+            slot.state = "failed";
+            log.info("{} (pid {}) exited with code {} before it was ever ready", worker.name(), worker.pid(), code);
+            return;
+        }
         synchronized (slot) {
-            slot.diedYoungInARow = worker.uptime().compareTo(YOUNG) < 0 ? slot.diedYoungInARow + 1 : 1;
-            if (slot.diedYoungInARow > maxRestarts) {
+            long backoff = slot.policy.onDeath(worker.uptime());
+            if (backoff < 0) {
                 slot.state = "failed";
-                String reason = worker.name() + " died " + slot.diedYoungInARow + " times in a row within "
-                        + YOUNG.toSeconds() + " s of its start (topology.maxRestarts: " + maxRestarts + ")";
+                String reason = worker.name() + " died " + slot.policy.diedYoungInARow() + " times in a row within "
+                        + RestartPolicy.YOUNG.toSeconds() + " s of its start (topology.maxRestarts: " + maxRestarts
+                        + ")";
                 log.error("{} (pid {}) exited with code {}; giving up: {}", worker.name(), worker.pid(), code, reason);
                 failure.complete(reason);
                 return;
             }
-            long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(20,
-                    slot.diedYoungInARow - 1));
             slot.state = "restarting";
             log.warn("{} (pid {}) exited with code {}; restarting it in {} ms", worker.name(), worker.pid(), code,
                     backoff);

@@ -60,13 +60,9 @@ public final class WorkerProcess {
     public static WorkerProcess start(String name, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
-        List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        for (String option : options) {
-            // A debugger agent listens on a fixed port: a second JVM with the same option would fail to start.
-            if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-Xrunjdwp")) {
-                command.add(option);
-            }
-        }
+        List<String> options = WorkerJvmOptions.of(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getenv("TOPO_WORKER_JAVA_OPTS"));
+        command.addAll(options);
         // The jar's manifest grants Netty native access under -jar; a worker runs with -cp, so it must be said.
         if (Runtime.version().feature() >= 22 && options.stream().noneMatch(o -> o.startsWith("--enable-native"))) {
             command.add("--enable-native-access=ALL-UNNAMED");

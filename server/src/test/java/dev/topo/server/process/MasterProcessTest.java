@@ -47,9 +47,19 @@ class MasterProcessTest {
 
     /** Starts a master with {@code topology} and waits for its ready line. */
     private void startMaster(String topology) throws Exception {
+        Matcher m = launchMaster(topology).get(45, TimeUnit.SECONDS);
+        port = Integer.parseInt(m.group(1));
+        admin = Integer.parseInt(m.group(2));
+        for (JsonNode w : topology().get("workers")) {
+            workers.add(w.get("pid").asLong());
+        }
+    }
+
+    /** Starts a master with {@code topology}; the future completes with its ready line. */
+    private CompletableFuture<Matcher> launchMaster(String topology) throws IOException {
         Path config = dir.resolve("master.yaml");
         Files.writeString(config, "bind: {host: 127.0.0.1, port: 0}\nadmin: {host: 127.0.0.1, port: 0}\n"
-                + "topology: " + topology + "\n");
+                + "drainDelay: 0s\ntopology: " + topology + "\n");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), TopoServerCommand.class.getName(), "--config",
                 config.toString());
@@ -72,12 +82,58 @@ class MasterProcessTest {
         });
         reader.setDaemon(true);
         reader.start();
-        Matcher m = ready.get(45, TimeUnit.SECONDS);
-        port = Integer.parseInt(m.group(1));
-        admin = Integer.parseInt(m.group(2));
-        for (JsonNode w : topology().get("workers")) {
-            workers.add(w.get("pid").asLong());
+        return ready;
+    }
+
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
+    }
+
+    /** The master's private directory of worker files, if it is still there. */
+    private List<Path> leftovers() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (var found = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
+                "topo-" + master.pid() + "-*")) {
+            found.forEach(dirs::add);
         }
+        return dirs;
+    }
+
+    @Test
+    void workersIgnoreSigtermAndSigintOnlyTheirMasterStopsThem() throws Exception {
+        startMaster("{kind: process-reuseport, processes: 2}");
+        signal(workers.get(0), "TERM");
+        signal(workers.get(1), "INT");
+        Thread.sleep(1_000);
+        workers.forEach(pid -> assertTrue(ProcessTests.running(pid), "worker " + pid + " still runs\n" + output));
+        for (JsonNode w : topology().get("workers")) {
+            assertEquals(0, w.get("restarts").asInt(), "no worker died: " + w);
+        }
+        try (RawHttp c = new RawHttp(new InetSocketAddress("127.0.0.1", port))) {
+            assertEquals(200, c.exchange(RawHttp.get("/")).status());
+        }
+
+        signal(master.pid(), "TERM");
+        assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the master drains its workers and exits");
+        assertEquals(0, master.exitValue(), output.toString());
+        assertTrue(ProcessTests.await(() -> workers.stream().noneMatch(ProcessTests::running), 10));
+        assertEquals(List.of(), leftovers(), "the master removed its worker files");
+    }
+
+    @Test
+    void sigtermWhileTheWorkersStartDrainsThemOnceUpAndExits0() throws Exception {
+        CompletableFuture<Matcher> ready = launchMaster("{kind: process-fd-passing, processes: 2, workers: 1}");
+        assertTrue(ProcessTests.await(() -> output.indexOf("started worker-1") >= 0, 30), output.toString());
+        signal(master.pid(), "TERM");
+        assertTrue(master.waitFor(40, TimeUnit.SECONDS), "the master exits\n" + output);
+        assertEquals(0, master.exitValue(), "a graceful stop, not 143\n" + output);
+        assertTrue(ready.isDone(), "the start completed before the drain");
+        Matcher started = Pattern.compile("started worker-\\d \\(pid (\\d+)\\)").matcher(output);
+        while (started.find()) {
+            long pid = Long.parseLong(started.group(1));
+            assertTrue(ProcessTests.await(() -> !ProcessTests.running(pid), 10), "worker " + pid + " exited");
+        }
+        assertEquals(List.of(), leftovers(), "the master removed its worker files");
     }
 
     private JsonNode topology() throws IOException, InterruptedException {

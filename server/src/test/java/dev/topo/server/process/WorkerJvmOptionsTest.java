@@ -1,0 +1,27 @@
+package dev.topo.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a worker inherits of its master's JVM options. */
+@Timeout(5)
+class WorkerJvmOptionsTest {
+    @Test
+    void memoryGcPropertiesAndModuleFlagsPassWhatOpensPortsOrFilesStays() {
+        List<String> master = List.of("-Xmx512m", "-XX:+UseZGC", "-Dio.netty.leakDetection.level=paranoid",
+                "--enable-native-access=ALL-UNNAMED", "-agentlib:jdwp=transport=dt_socket,address=5005",
+                "-javaagent:/opt/agent.jar=port=9404", "-Dcom.sun.management.jmxremote.port=9010",
+                "-Xlog:gc:file=/tmp/gc.log", "-XX:StartFlightRecording=filename=/tmp/rec.jfr", "-ea");
+        assertEquals(List.of("-Xmx512m", "-XX:+UseZGC", "-Dio.netty.leakDetection.level=paranoid",
+                "--enable-native-access=ALL-UNNAMED", "-ea"), WorkerJvmOptions.of(master, null));
+    }
+
+    @Test
+    void theEnvironmentVariableReplacesThemAll() {
+        assertEquals(List.of("-Xmx64m", "-Xlog:gc:file=/tmp/worker-gc.log"),
+                WorkerJvmOptions.of(List.of("-Xmx1g", "-XX:+UseZGC"), "  -Xmx64m   -Xlog:gc:file=/tmp/worker-gc.log "));
+    }
+}

@@ -96,7 +96,17 @@ public final class CompareCommand implements Callable<Integer> {
     private Duration readyTimeout;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CompareCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: bad options are one line, like the rest of compare's bad input, and exit 2. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CompareCommand());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            System.err.println("topo compare: " + OptionErrors.describe(ex));
+            return LoadCommand.BAD_INPUT;
+        });
+        return cl;
     }
 
     @Override

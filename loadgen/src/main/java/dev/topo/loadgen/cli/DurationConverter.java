@@ -1,40 +1,23 @@
 package dev.topo.loadgen.cli;
 
+import dev.topo.config.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Parses {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, {@code 250us}; a bare number means seconds. */
-public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|µs|ms|s|m|h)?");
+/**
+ * Duration options in the server's grammar ({@link Durations}): a unit is required ({@code 10s}, {@code 500ms},
+ * {@code 250us}, {@code 2m}), {@code 0} alone is allowed. A bare {@code 10} is refused rather than guessed: the
+ * server's YAML refuses it too, and one tool reading it as seconds while the other refuses it helps nobody.
+ */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        return parse(value);
-    }
-
-    public static Duration parse(String value) {
-        Matcher m = FORMAT.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 10s, 500ms, 2m)");
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ExpectedValueException(Durations.EXPECTED);
         }
-        double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double nanos = switch (unit) {
-            case "us", "µs" -> n * 1e3;
-            case "ms" -> n * 1e6;
-            case "s" -> n * 1e9;
-            case "m" -> n * 60e9;
-            case "h" -> n * 3600e9;
-            default -> throw new IllegalStateException(unit);
-        };
-        if (nanos > Long.MAX_VALUE / 2) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is too long");
-        }
-        return Duration.ofNanos(Math.round(nanos));
     }
 }

@@ -170,7 +170,10 @@ public final class LoadCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new LoadCommand());
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("error: " + ex.getMessage() + " (see --help)");
+            String message = OptionErrors.describe(ex);
+            // A value that names what it expected needs no pointer to --help; an unknown option does.
+            ex.getCommandLine().getErr().println("error: " + message
+                    + (message.equals(ex.getMessage()) ? " (see --help)" : ""));
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, command, parseResult) -> {

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.topo.loadgen.cli.DurationConverter;
+import dev.topo.config.Durations;
 import dev.topo.loadgen.engine.ConnectionMode;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.Target;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -121,10 +120,9 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         Duration timeout;
         String timeoutText = n.path("timeout").asText("5s");
         try {
-            timeout = DurationConverter.parse(timeoutText);
-        } catch (CommandLine.TypeConversionException e) {
-            throw new InvalidValueException("timeout", InvalidValueException.quoted(timeoutText),
-                    "a duration like 10s, 500ms, 2m");
+            timeout = Durations.parse(timeoutText);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("timeout", InvalidValueException.quoted(timeoutText), Durations.EXPECTED);
         }
         Scenario s = new Scenario(n.path("name").asText(null),
                 n.path("protocol").asText("http").toLowerCase(Locale.ROOT), n.path("path").asText("/"),

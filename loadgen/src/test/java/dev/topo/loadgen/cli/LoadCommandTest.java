@@ -162,12 +162,21 @@ class LoadCommandTest {
     }
 
     @Test
-    void durationsAcceptUnits() {
-        assertEquals(Duration.ofSeconds(10), DurationConverter.parse("10s"));
-        assertEquals(Duration.ofMillis(500), DurationConverter.parse("500ms"));
-        assertEquals(Duration.ofMinutes(2), DurationConverter.parse("2m"));
-        assertEquals(Duration.ofSeconds(3), DurationConverter.parse("3"));
-        assertEquals(Duration.ofNanos(250_000), DurationConverter.parse("250us"));
-        assertEquals(Duration.ofMillis(1500), DurationConverter.parse("1.5s"));
+    void durationsAreTheServersGrammar() {
+        DurationConverter d = new DurationConverter();
+        assertEquals(Duration.ofSeconds(10), d.convert("10s"));
+        assertEquals(Duration.ofMillis(500), d.convert("500ms"));
+        assertEquals(Duration.ofMinutes(2), d.convert("2m"));
+        assertEquals(Duration.ofNanos(250_000), d.convert("250us"));
+        assertEquals(Duration.ofMillis(1500), d.convert("1.5s"));
+        assertEquals(Duration.ZERO, d.convert("0"));
+        // A unit is required, as in the server's YAML: a bare number used to mean seconds here only.
+        Outcome bare = run("http://127.0.0.1:8080/", "--duration", "10");
+        assertEquals(2, bare.code(), bare.err());
+        assertEquals("error: --duration: '10' (expected: a duration like 30s, 500ms, 200us, 2m)", bare.err().strip());
+        assertEquals("error: --timeout: 'soon' (expected: a duration like 30s, 500ms, 200us, 2m)",
+                run("http://127.0.0.1:8080/", "--timeout", "soon").err().strip());
+        assertEquals("error: --max-p99: '5' (expected: a duration like 30s, 500ms, 200us, 2m)",
+                run("http://127.0.0.1:8080/", "--max-p99", "5").err().strip());
     }
 }

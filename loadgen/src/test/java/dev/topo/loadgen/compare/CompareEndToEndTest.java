@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -78,7 +77,7 @@ class CompareEndToEndTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exitCode = new CommandLine(new CompareCommand()).execute("--configs", single.toString(),
+            exitCode = CompareCommand.commandLine().execute("--configs", single.toString(),
                     broken.toString(), reuseport.toString(), "--scenarios", scenarios.toString(),
                     "--server-jar", SERVER_JAR.toString(), "--duration", DURATION_SECONDS + "s", "--warmup", "500ms",
                     "--ready-timeout", "30s", "--out", out.toString());

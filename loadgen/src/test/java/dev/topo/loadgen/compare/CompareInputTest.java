@@ -5,7 +5,6 @@ import dev.topo.loadgen.engine.ConnectionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +26,7 @@ class CompareInputTest {
 
     @TempDir
     Path dir;
+    private String lastError;
 
     @Test
     void theShippedScenarioFileHasTheFiveModels() throws IOException {
@@ -57,7 +57,13 @@ class CompareInputTest {
         assertEquals(f + ": scenario a: rate: -5 (expected: >= 0)", e.getMessage());
         Files.writeString(f, "scenarios:\n  - {name: a, timeout: soon}\n");
         e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
-        assertEquals(f + ": scenario a: timeout: 'soon' (expected: a duration like 10s, 500ms, 2m)", e.getMessage());
+        assertEquals(f + ": scenario a: timeout: 'soon' (expected: a duration like 30s, 500ms, 200us, 2m)",
+                e.getMessage());
+        // The server's grammar: a unit is required.
+        Files.writeString(f, "scenarios:\n  - {name: a, timeout: 5}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertEquals(f + ": scenario a: timeout: '5' (expected: a duration like 30s, 500ms, 200us, 2m)",
+                e.getMessage());
         // The same aliases as the command line.
         Files.writeString(f, "scenarios:\n  - {name: a, connectionMode: keep-alive}\n");
         assertEquals(ConnectionMode.KEEPALIVE, Scenario.load(f).get(0).connectionMode());
@@ -123,6 +129,8 @@ class CompareInputTest {
         Files.writeString(cfg, "topology: {kind: reuseport}\n");
         assertEquals(2, exit("--scenarios", scenarios.toString(), "--configs", cfg.toString(), "--server-jar",
                 dir.resolve("none.jar").toString()), "missing server jar");
+        assertEquals(2, exit("--scenarios", scenarios.toString(), "--duration", "10"), "a duration without unit");
+        assertEquals("topo compare: --duration: '10' (expected: a duration like 30s, 500ms, 200us, 2m)", lastError);
     }
 
     private int exit(String... args) {
@@ -131,11 +139,12 @@ class CompareInputTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new CompareCommand()).execute(args);
+            code = CompareCommand.commandLine().execute(args);
         } finally {
             System.setErr(saved);
         }
         String text = err.toString(StandardCharsets.UTF_8).trim();
+        lastError = text;
         assertEquals(1, text.lines().count(), "one-line error: " + text);
         assertTrue(text.startsWith("topo compare: "), text);
         return code;

@@ -1,5 +1,6 @@
 package dev.topo.loadgen.compare;
 
+import dev.topo.config.ConfigException;
 import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
@@ -29,7 +30,6 @@ public final class CompareRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CompareRunner.class);
     /** Percentiles of the latency curve: HdrHistogram's plot, a point per "nine". */
     static final double[] CURVE = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
-    static final String PER_CONNECTION = "process-per-connection";
 
     /**
      * @param serverCommand        template with {java}, {jar}, {config}, {configName}, {host}, {port}, {adminPort},
@@ -92,23 +92,24 @@ public final class CompareRunner {
     }
 
     private Results.ConfigResult runConfig(Path file) throws InterruptedException {
-        ServerConfig cfg;
+        ConfigFile cfg;
         try {
-            cfg = ServerConfig.read(file);
-        } catch (IOException | RuntimeException e) {
-            String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-            return failed(name, file, "?", "?", "cannot read " + file + ": " + oneLine(e), List.of());
+            cfg = ConfigFile.read(file);
+        } catch (ConfigException e) {
+            // The server would print this very message and exit 2: no need to start it to know.
+            progress.printf("compare: %s FAILED: %s%n", ConfigFile.nameOf(file), oneLine(e));
+            return failed(ConfigFile.nameOf(file), file, "?", "?", oneLine(e), List.of());
         }
-        if (cfg.kind().equals(PER_CONNECTION) && !options.includePerConnection()) {
+        if (cfg.kind().startsProcessPerConnection() && !options.includePerConnection()) {
             progress.printf("compare: %s skipped (a JVM per connection; --include-per-connection runs it)%n",
                     cfg.name());
             return skipped(cfg,
                     "process-per-connection starts a JVM per connection; pass --include-per-connection to run it");
         }
         List<Scenario> applicable = options.scenarios().stream()
-                .filter(s -> s.protocol().equals(cfg.protocol())).toList();
+                .filter(s -> s.protocol().equals(cfg.protocol().yamlName())).toList();
         if (applicable.isEmpty()) {
-            return skipped(cfg, "no scenario for protocol " + cfg.protocol());
+            return skipped(cfg, "no scenario for protocol " + cfg.protocol().yamlName());
         }
         List<Results.RunResult> runs = new ArrayList<>();
         int[] ports;
@@ -148,12 +149,9 @@ public final class CompareRunner {
             if (failure == null && code != 0) {
                 failure = "server exited with code " + code + " on SIGTERM (expected 0)";
             }
-            if (failure != null) {
-                return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(),
-                        Results.FAILED, failure, server.readyLine(), List.copyOf(runs));
-            }
-            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind(), cfg.protocol(), Results.OK, null,
-                    server.readyLine(), runs);
+            String status = failure == null ? Results.OK : Results.FAILED;
+            return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind().yamlName(),
+                    cfg.protocol().yamlName(), status, failure, server.readyLine(), runs);
         } finally {
             server.stop(Duration.ofSeconds(15));
         }
@@ -223,13 +221,13 @@ public final class CompareRunner {
         }
     }
 
-    private static Results.ConfigResult skipped(ServerConfig cfg, String why) {
-        return new Results.ConfigResult(cfg.name(), cfg.file().toString(), cfg.kind(), cfg.protocol(),
-                Results.SKIPPED, why, "", List.of());
+    private static Results.ConfigResult skipped(ConfigFile cfg, String why) {
+        return new Results.ConfigResult(cfg.name(), cfg.file().toString(), cfg.kind().yamlName(),
+                cfg.protocol().yamlName(), Results.SKIPPED, why, "", List.of());
     }
 
-    private static Results.ConfigResult failed(ServerConfig cfg, String why, List<Results.RunResult> runs) {
-        return failed(cfg.name(), cfg.file(), cfg.kind(), cfg.protocol(), why, runs);
+    private static Results.ConfigResult failed(ConfigFile cfg, String why, List<Results.RunResult> runs) {
+        return failed(cfg.name(), cfg.file(), cfg.kind().yamlName(), cfg.protocol().yamlName(), why, runs);
     }
 
     private static Results.ConfigResult failed(String name, Path file, String kind, String protocol, String why,

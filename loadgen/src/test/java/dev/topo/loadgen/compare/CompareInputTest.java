@@ -1,5 +1,8 @@
 package dev.topo.loadgen.compare;
 
+import dev.topo.config.ConfigException;
+import dev.topo.config.Protocol;
+import dev.topo.config.TopologyKind;
 import dev.topo.loadgen.cli.CompareCommand;
 import dev.topo.loadgen.engine.ConnectionMode;
 import org.junit.jupiter.api.Test;
@@ -131,6 +134,29 @@ class CompareInputTest {
                 dir.resolve("none.jar").toString()), "missing server jar");
         assertEquals(2, exit("--scenarios", scenarios.toString(), "--duration", "10"), "a duration without unit");
         assertEquals("topo compare: --duration: '10' (expected: a duration like 30s, 500ms, 200us, 2m)", lastError);
+    }
+
+    @Test
+    void configurationsAreReadByTheServersRules() throws IOException {
+        // No topology.kind: the server runs single-acceptor, so that is its label (compare used to say reuseport).
+        Path noKind = dir.resolve("plain.yaml");
+        Files.writeString(noKind, "protocol: http\nbind: {port: 8080}\n");
+        ConfigFile plain = ConfigFile.read(noKind);
+        assertEquals("plain", plain.name());
+        assertEquals(TopologyKind.SINGLE_ACCEPTOR, plain.kind());
+        assertEquals(Protocol.HTTP, plain.protocol());
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "");
+        assertEquals(TopologyKind.SINGLE_ACCEPTOR, ConfigFile.read(empty).kind());
+        Path echo = dir.resolve("echo.yaml");
+        Files.writeString(echo, "topology: {kind: process-per-connection}\nprotocol: echo\n");
+        assertTrue(ConfigFile.read(echo).kind().startsProcessPerConnection());
+        assertEquals(Protocol.ECHO, ConfigFile.read(echo).protocol());
+        // A file the server would refuse fails here, with the server's message, before any process starts.
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "topology: {kind: single-acceptor, listeners: 4}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.read(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": topology.listeners"), e.getMessage());
     }
 
     private int exit(String... args) {

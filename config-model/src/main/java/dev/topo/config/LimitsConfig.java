@@ -49,6 +49,12 @@ public record LimitsConfig(
                 null);
     }
 
+    /** These limits with {@code maxConnections} instead (a master's share for one of its workers). */
+    public LimitsConfig withMaxConnections(int maxConnections) {
+        return new LimitsConfig(maxConnections, idleTimeout, requestTimeout, maxInitialLineLength, maxHeaderSize,
+                maxBodySize, maxPipelinedRequests, sendTimeout, lingerTimeout);
+    }
+
     public static LimitsConfig defaults() {
         return new LimitsConfig(null, null, null, null, null, null, null, null, null);
     }

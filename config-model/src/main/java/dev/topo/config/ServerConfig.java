@@ -45,8 +45,14 @@ public record ServerConfig(
      * master has already spent it before it asks its workers to drain.
      */
     public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin) {
-        return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol, limits, work,
-                handler, Duration.ZERO, drainTimeout, new AdminConfig(admin, "127.0.0.1", 0));
+        return forWorker(topology, port, admin, limits.maxConnections());
+    }
+
+    /** As above, with the worker's share of {@code limits.maxConnections} when it accepts on its own. */
+    public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin, int maxConnections) {
+        return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol,
+                limits.withMaxConnections(maxConnections), work, handler, Duration.ZERO, drainTimeout,
+                new AdminConfig(admin, "127.0.0.1", 0));
     }
 
     public static ServerConfig defaults() {

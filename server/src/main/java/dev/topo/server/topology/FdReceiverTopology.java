@@ -7,7 +7,6 @@ import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -41,7 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FdReceiverTopology extends EventLoopTopology {
     private static final Logger log = LoggerFactory.getLogger(FdReceiverTopology.class);
-    private static final byte[] CLOSED = {1};
+    /** Sent back for each connection that closed: least-connections dispatch counts them. */
+    static final byte CLOSED = 1;
+    /** Sent back for each fd received: the master bounds the fds in flight to a worker that has not read them. */
+    static final byte RECEIVED = 2;
 
     private final Path socket;
     private final boolean oneShot;
@@ -97,8 +99,10 @@ public final class FdReceiverTopology extends EventLoopTopology {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             FileDescriptor fd = (FileDescriptor) msg;
+            ctx.write(ctx.alloc().buffer(1).writeByte(RECEIVED));
             if (resources.draining()) {
                 close(fd);
+                ctx.write(ctx.alloc().buffer(1).writeByte(CLOSED));
                 return;
             }
             EpollSocketChannel ch = new EpollSocketChannel(fd.intValue());
@@ -106,7 +110,7 @@ public final class FdReceiverTopology extends EventLoopTopology {
             ch.pipeline().addLast(initializer);
             Channel master = ctx.channel();
             ch.closeFuture().addListener(f -> {
-                master.writeAndFlush(Unpooled.wrappedBuffer(CLOSED));
+                master.writeAndFlush(master.alloc().buffer(1).writeByte(CLOSED));
                 if (oneShot) {
                     served.run();
                 }
@@ -117,6 +121,11 @@ public final class FdReceiverTopology extends EventLoopTopology {
                     ch.unsafe().closeForcibly();
                 }
             });
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
         }
 
         @Override

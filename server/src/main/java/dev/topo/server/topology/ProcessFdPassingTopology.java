@@ -43,12 +43,29 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
     private EventLoop boss;
     private int nextTarget;
     private boolean refusing;
+    /** Every live worker's handoff channel is full: the listener stops accepting until one drains. */
+    private boolean paused;
+    private long lastPauseLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    /**
+     * Fds in flight to one worker at most. Far below what the kernel's socket buffer holds, so a send never finds it
+     * full: Netty's domain socket cannot retry an fd the kernel refused for lack of room (it fails the channel).
+     */
+    private static final int WINDOW = 32;
 
     /** One worker as the master sees it; fields are the boss loop's alone. */
     private static final class Target {
         final Channel channel;
         int open;
         long dispatched;
+        /** Fds sent that the worker has not yet said it received. */
+        int inFlight;
+        /** Times the dispatch passed this worker over because it had {@link #WINDOW} fds unread (stalled). */
+        long skipped;
+
+        /** Room for one more fd: a worker that does not read them (stopped, paused, swamped) is passed over. */
+        boolean hasRoom() {
+            return inFlight < WINDOW;
+        }
 
         Target(Channel channel) {
             this.channel = channel;
@@ -133,7 +150,18 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             ByteBuf buf = (ByteBuf) msg;
             Target t = targets[slot];
             if (t != null && t.channel == ctx.channel()) {
-                t.open = Math.max(0, t.open - buf.readableBytes());
+                while (buf.isReadable()) {
+                    if (buf.readByte() == FdReceiverTopology.RECEIVED) {
+                        t.inFlight = Math.max(0, t.inFlight - 1);
+                    } else {
+                        t.open = Math.max(0, t.open - 1);
+                    }
+                }
+                if (paused && t.hasRoom()) {
+                    paused = false;
+                    resources.listeners().forEach(l -> l.config().setAutoRead(true));
+                    log.debug("worker-{} reads its connections again: accepting", slot);
+                }
             }
             buf.release();
         }
@@ -141,6 +169,12 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     /** On the boss loop, for each accepted connection. */
     private void dispatch(EpollSocketChannel connection) {
+        if (openConnections() >= resources.config.limits().maxConnections()) {
+            // Server-wide: the master knows every connection it passed and every close its workers reported.
+            resources.metrics.connectionRejected();
+            FdHandoff.refuse(connection);
+            return;
+        }
         Target t = choose();
         if (t == null || draining()) {
             // Once per outage: under load every connection would log it.
@@ -154,30 +188,70 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
         }
         refusing = false;
         t.open++;
+        t.inFlight++;
         t.dispatched++;
         FdHandoff.send(t.channel, connection).addListener(f -> {
             if (!f.isSuccess()) {
                 t.open--;
+                t.inFlight--;
                 log.warn("passing a connection failed: {}", f.cause().getMessage());
             }
         });
     }
 
+    /**
+     * The worker for the next connection, among those whose handoff channel has room (a worker that does not read
+     * its fds, being stopped, paused or swamped, is passed over and the skip counted). When every live worker is
+     * full, the least loaded one still gets this connection, which is already accepted, and the listener stops
+     * accepting until a channel drains: new connections then wait in the kernel's backlog, not in the master.
+     */
     private Target choose() {
         int n = targets.length;
-        if (dispatch == Dispatch.ROUND_ROBIN) {
-            for (int i = 0; i < n; i++) {
-                int slot = (nextTarget + i) % n;
-                if (targets[slot] != null) {
-                    nextTarget = (slot + 1) % n;
-                    return targets[slot];
+        Target chosen = null;
+        for (int i = 0; i < n && chosen == null; i++) {
+            int slot = dispatch == Dispatch.ROUND_ROBIN ? (nextTarget + i) % n : i;
+            Target t = targets[slot];
+            if (t == null) {
+                continue;
+            }
+            if (!t.hasRoom()) {
+                t.skipped++;
+            } else if (dispatch == Dispatch.ROUND_ROBIN) {
+                nextTarget = (slot + 1) % n;
+                chosen = t;
+            }
+        }
+        if (dispatch == Dispatch.LEAST_CONNECTIONS) {
+            chosen = leastOpen(true);
+        }
+        if (chosen == null) {
+            chosen = leastOpen(false);
+            if (chosen != null && !paused) {
+                paused = true;
+                resources.listeners().forEach(l -> l.config().setAutoRead(false));
+                // Under a burst this may happen often and for microseconds: said once a minute at most.
+                long now = System.nanoTime();
+                if (now - lastPauseLog > TimeUnit.MINUTES.toNanos(1)) {
+                    lastPauseLog = now;
+                    log.warn("every worker has {} connections unread: not accepting until one reads", WINDOW);
                 }
             }
-            return null;
         }
+        return chosen;
+    }
+
+    private int openConnections() {
+        int open = 0;
+        for (Target t : targets) {
+            open += t == null ? 0 : t.open;
+        }
+        return open;
+    }
+
+    private Target leastOpen(boolean writableOnly) {
         Target best = null;
         for (Target t : targets) {
-            if (t != null && (best == null || t.open < best.open)) {
+            if (t != null && (!writableOnly || t.hasRoom()) && (best == null || t.open < best.open)) {
                 best = t;
             }
         }
@@ -190,7 +264,8 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             return boss.submit(() -> {
                 long[][] c = new long[targets.length][];
                 for (int i = 0; i < targets.length; i++) {
-                    c[i] = targets[i] == null ? null : new long[] {targets[i].open, targets[i].dispatched};
+                    Target t = targets[i];
+                    c[i] = t == null ? null : new long[] {t.open, t.dispatched, t.skipped, t.inFlight};
                 }
                 return c;
             }).get(2, TimeUnit.SECONDS);
@@ -212,6 +287,11 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             long[] c = counts[(Integer) slot.get("slot")];
             w.put("open", c == null ? null : c[0]);
             w.put("dispatched", c == null ? null : c[1]);
+            w.put("skipped", c == null ? null : c[2]);
+            w.put("inFlight", c == null ? null : c[3]);
+            if (c != null && c[3] >= WINDOW) {
+                w.put("state", "stalled");
+            }
             workers.add(w);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -224,15 +304,21 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
     String masterMetrics() {
         long[][] counts = counts();
         StringBuilder s = new StringBuilder(super.masterMetrics());
-        s.append("# HELP topo_worker_connections_open Connections passed to each worker slot and not yet closed\n")
-                .append("# TYPE topo_worker_connections_open gauge\n");
+        family(s, counts, 0, "topo_worker_connections_open", "gauge",
+                "Connections passed to each worker slot and not yet closed");
+        family(s, counts, 2, "topo_worker_dispatch_skipped_total", "counter",
+                "Connections not passed to a worker slot because it had not read the ones before (a stalled worker)");
+        return s.toString();
+    }
+
+    private static void family(StringBuilder s, long[][] counts, int column, String name, String type, String help) {
+        s.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != null) {
-                s.append("topo_worker_connections_open{slot=\"").append(i).append("\"} ").append(counts[i][0])
-                        .append('\n');
+                s.append(name).append("{slot=\"").append(i).append("\"} ").append(counts[i][column]).append('\n');
             }
         }
-        return s.toString();
     }
 
     @Override

@@ -70,6 +70,9 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     private void accepted(EpollSocketChannel connection) {
         if (draining()) {
             FdHandoff.refuse(connection);
+        } else if (live + waiting.size() >= resources.config.limits().maxConnections()) {
+            resources.metrics.connectionRejected();
+            FdHandoff.refuse(connection);
         } else if (live >= maxChildren) {
             waiting.add(connection);
         } else {

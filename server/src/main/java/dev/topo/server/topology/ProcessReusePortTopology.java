@@ -32,7 +32,10 @@ public final class ProcessReusePortTopology extends SupervisedTopology {
 
     private Path writeWorkerConfig(int port) {
         TopologyConfig inner = new TopologyConfig(parameters.inWorker(), resources.config.topology().listen());
-        return files.writeConfig("worker", resources.config.forWorker(inner, port, true));
+        // Each worker accepts on its own, and the kernel spreads connections evenly: each gets an equal share of
+        // the server-wide limit (as nginx's worker_connections is per worker), so together they never exceed it.
+        int share = Math.max(1, resources.config.limits().maxConnections() / parameters.processes());
+        return files.writeConfig("worker", resources.config.forWorker(inner, port, true, share));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.topo.server.testing.RawHttp;
 import dev.topo.server.testing.Servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,5 +77,56 @@ class FdPassingDispatchTest {
                 "both new connections go to the idle worker (round-robin would split them)");
         assertEquals(2, openCount(a), "as the master counts them");
         assertEquals(2, openCount(b));
+    }
+
+    @Test
+    void aStalledWorkerIsPassedOverAndReportedUntilItReadsAgain() throws Exception {
+        server = Servers.start("topology: {kind: process-fd-passing, processes: 2, workers: 1}\n");
+        long stalled = open();
+        long healthy = open();
+        assertTrue(stalled != healthy, "round-robin used both workers");
+        List<Socket> parked = new ArrayList<>();
+        signal(stalled, "STOP");
+        try {
+            // Plain connects: each is accepted and passed on; the stopped worker's handoff channel fills up (its
+            // kernel buffer and the master's bound hold a few dozen fds between them), then it is passed over.
+            for (int i = 0; i < 300; i++) {
+                parked.add(new Socket("127.0.0.1", server.address().getPort()));
+            }
+            JsonNode worker = slot(stalled);
+            assertTrue(ProcessTests.await(() -> "stalled".equals(slot(stalled).get("state").asText()), 10),
+                    "reported as stalled: " + worker);
+            long skipped = slot(stalled).get("skipped").asLong();
+            assertTrue(skipped >= 100, "most of the 300 connections passed it over: skipped " + skipped);
+            assertEquals(healthy, open(), "a new connection is served at once, by the worker that reads");
+            assertTrue(Servers.metric(Servers.admin(server, "/metrics"), "topo_worker_dispatch_skipped_total"
+                    + "{worker=\"master\",slot=\"" + slot(stalled).get("slot").asInt() + "\"}") >= 100);
+        } finally {
+            signal(stalled, "CONT");
+        }
+        assertTrue(ProcessTests.await(() -> "running".equals(slot(stalled).get("state").asText()), 10),
+                "back to running once it reads its fds again");
+        for (Socket s : parked) {
+            s.close();
+        }
+    }
+
+    private JsonNode slot(long pid) {
+        try {
+            for (JsonNode w : ProcessTests.topology(server).get("workers")) {
+                if (w.get("pid").asLong() == pid) {
+                    return w;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new AssertionError("no worker " + pid);
+    }
+
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
     }
 }

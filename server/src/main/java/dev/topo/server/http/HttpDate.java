@@ -1,13 +1,15 @@
 package dev.topo.server.http;
 
+import io.netty.handler.codec.DateFormatter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.Date;
 
-/** The {@code Date:} header line, formatted once per second rather than once per response. */
+/**
+ * The {@code Date:} header line, formatted once per second rather than once per response. RFC 9110 §5.6.7 requires
+ * the IMF-fixdate form, whose day of the month has two digits ({@code Thu, 03 Dec 2026}); Java's
+ * {@code RFC_1123_DATE_TIME} writes one digit on the first nine days, Netty's {@link DateFormatter} writes two.
+ */
 final class HttpDate {
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static volatile Line current = format(System.currentTimeMillis() / 1000);
 
     private HttpDate() {
@@ -24,8 +26,13 @@ final class HttpDate {
         return line.bytes;
     }
 
+    /** The header line for the second {@code epochSecond}; {@link #line()} caches it. */
+    static byte[] lineFor(long epochSecond) {
+        return format(epochSecond).bytes;
+    }
+
     private static Line format(long second) {
-        String text = "Date: " + RFC_1123.format(Instant.ofEpochSecond(second)) + "\r\n";
+        String text = "Date: " + DateFormatter.format(new Date(second * 1000)) + "\r\n";
         return new Line(second, text.getBytes(StandardCharsets.US_ASCII));
     }
 

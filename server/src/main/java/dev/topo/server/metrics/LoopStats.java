@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
  * Counters of one event loop (or of the threads of a blocking model). When only the loop's thread writes them,
  * opaque stores suffice: no atomic read-modify-write on the per-request path, while scrapes from the admin thread
  * still see recent values. Where several threads write (offloaded handlers, thread-per-connection) the same fields
- * are updated atomically instead.
+ * are updated atomically instead. Request latencies go into the loop's own {@link RequestTimes} the same way.
  */
 public final class LoopStats {
     private static final VarHandle ACTIVE;
@@ -34,6 +34,7 @@ public final class LoopStats {
     private final ListenerStats listener;
     private final String name;
     private final boolean sharedWriters;
+    private final RequestTimes times;
     @SuppressWarnings("unused") private long active;
     @SuppressWarnings("unused") private long accepted;
     @SuppressWarnings("unused") private long requests;
@@ -45,6 +46,7 @@ public final class LoopStats {
         this.listener = listener;
         this.name = name;
         this.sharedWriters = sharedWriters;
+        this.times = new RequestTimes(sharedWriters);
     }
 
     public ListenerStats listener() {
@@ -65,8 +67,14 @@ public final class LoopStats {
         add(ACTIVE, -1);
     }
 
-    public void requestServed() {
+    /** A response was written {@code nanos} after its request's head was decoded. */
+    public void requestServed(long nanos) {
         add(REQUESTS, 1);
+        times.record(nanos);
+    }
+
+    RequestTimes times() {
+        return times;
     }
 
     public void received(long bytes) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -16,15 +15,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutorGroup;
-import java.time.Duration;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Everything the server counts, exposed as Prometheus text. Per-listener and per-loop counters live in plain
- * objects the hot path updates cheaply; Micrometer only reads them when scraped.
+ * Everything the server counts, exposed as Prometheus text. Per-listener and per-loop counters, request latencies
+ * included, live in plain objects the hot path updates cheaply; Micrometer (and, for the latency histogram, a
+ * Prometheus collector) only reads and merges them when scraped.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -32,7 +34,6 @@ public final class ServerMetrics implements AutoCloseable {
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final int maxConnections;
     private final Counter rejected;
-    private final Timer requests;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     public ServerMetrics(int maxConnections) {
@@ -40,12 +41,7 @@ public final class ServerMetrics implements AutoCloseable {
         this.rejected = Counter.builder("topo.connections.rejected")
                 .description("Connections closed at once: limits.maxConnections reached, or a thread-pool queue full")
                 .register(registry);
-        this.requests = Timer.builder("topo.requests")
-                .description("Time from a request's headers being decoded to its response being written")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(1_000))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
+        registry.getPrometheusRegistry().register(new RequestTimesCollector());
         Gauge.builder("topo.connections.active", activeConnections, AtomicInteger::get)
                 .description("Open client connections, all listeners")
                 .register(registry);
@@ -135,16 +131,46 @@ public final class ServerMetrics implements AutoCloseable {
         return rejected.count();
     }
 
-    public void recordRequest(long nanos) {
-        requests.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
     public long requestsServed() {
         return sum(LoopStats::requests);
     }
 
     public String scrape() {
         return registry.scrape();
+    }
+
+    /**
+     * {@code topo_requests_seconds}: every loop's {@link RequestTimes} added up at scrape time. A shared Micrometer
+     * timer would make every loop write the same LongAdders, max window and histogram on every request.
+     */
+    private final class RequestTimesCollector implements Collector {
+        @Override
+        public MetricSnapshot collect() {
+            long[] counts = new long[RequestTimes.BUCKETS];
+            long nanos = 0;
+            for (ListenerStats l : listeners) {
+                for (LoopStats loop : l.loops()) {
+                    nanos += loop.times().addTo(counts);
+                }
+            }
+            ClassicHistogramBuckets.Builder buckets = ClassicHistogramBuckets.builder();
+            for (int i = 0; i < counts.length; i++) {
+                buckets.bucket(RequestTimes.upperBoundSeconds(i), counts[i]);
+            }
+            return HistogramSnapshot.builder()
+                    .name("topo_requests_seconds")
+                    .help("Time from a request's headers being decoded to its response being written")
+                    .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                            .classicHistogramBuckets(buckets.build())
+                            .sum(nanos / 1e9)
+                            .build())
+                    .build();
+        }
+
+        @Override
+        public String getPrometheusName() {
+            return "topo_requests_seconds";
+        }
     }
 
     private long sum(java.util.function.ToLongFunction<LoopStats> f) {

@@ -3,9 +3,7 @@ package dev.topo.server.http;
 import dev.topo.server.http.ResponseEncoder.Status;
 import dev.topo.server.metrics.LoopStats;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -28,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Topo's HTTP/1.1 routes. Requests are answered in arrival order on the connection's own thread, so pipelined
- * responses keep request order; responses are written as they are ready and flushed once per read batch.
+ * responses keep request order; responses are written as they are ready and flushed once per read batch. Every
+ * response is reported to {@link RequestFlow}, and a response that ends the connection closes it through
+ * {@link LingeringClose}.
  *
  * <pre>
  * GET  /        Hello, World!
@@ -43,30 +43,39 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] OK = ResponseEncoder.ascii("ok\n");
     private static final byte[] ALLOW_GET = ResponseEncoder.ascii("Allow: GET, HEAD\r\n");
     private static final byte[] ALLOW_POST = ResponseEncoder.ascii("Allow: POST\r\n");
+    private static final String REQUEST_TIMEOUT = "request headers and body took longer than limits.requestTimeout";
 
     private enum Route { HELLO, ECHO, WORK, HEALTH, NOT_FOUND, GET_ONLY, POST_ONLY }
 
     private final HttpSettings settings;
     private final LoopStats loop;
-    private final TimeoutHandler timeouts;
     private final ResponseEncoder encoder;
+    private final RequestFlow flow;
+    private final LingeringClose linger;
+    private final EchoResponse echo;
 
     private HttpRequest request;
     private Route route;
     private boolean keepAlive;
     private long startNanos;
     private long bodyBytes;
-    private CompositeByteBuf body;
     /** A response that ends the connection was written: whatever else the client pipelined is ignored. */
     private boolean closing;
     private boolean draining;
 
-    /** @param encoder encodes responses with this connection's {@code X-Topo-*} identity headers */
-    HttpServerHandler(HttpSettings settings, LoopStats loop, ResponseEncoder encoder, TimeoutHandler timeouts) {
+    /**
+     * @param encoder encodes responses with this connection's {@code X-Topo-*} identity headers
+     * @param flow    told of every response written
+     * @param linger  closes the connection after a response that ends it
+     */
+    HttpServerHandler(HttpSettings settings, LoopStats loop, ResponseEncoder encoder, RequestFlow flow,
+            LingeringClose linger) {
         this.settings = settings;
         this.loop = loop;
-        this.timeouts = timeouts;
         this.encoder = encoder;
+        this.flow = flow;
+        this.linger = linger;
+        this.echo = new EchoResponse(encoder, settings.maxBodyBytes);
     }
 
     @Override
@@ -89,7 +98,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
         DecoderResult result = req.decoderResult();
         if (result.isFailure()) {
-            rejectMalformed(ctx, result.cause());
+            rejectMalformed(ctx, result.cause(), false);
             return;
         }
         startNanos = System.nanoTime();
@@ -109,13 +118,17 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(ResponseEncoder.CONTINUE));
             } else {
                 fail(ctx, Status.EXPECTATION_FAILED, "unsupported Expect: " + expect);
+                return;
             }
+        }
+        if (route == Route.ECHO) {
+            echo.begin(ctx, req, declared, connectionHeader());
         }
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            rejectMalformed(ctx, content.decoderResult().cause());
+            rejectMalformed(ctx, content.decoderResult().cause(), true);
             return;
         }
         ByteBuf data = content.content();
@@ -125,14 +138,19 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                     + settings.limits.maxBodySize() + ")");
             return;
         }
-        if (route == Route.ECHO && data.isReadable()) {
-            if (body == null) {
-                body = ctx.alloc().compositeBuffer(1024);
+        boolean last = content instanceof LastHttpContent;
+        if (route == Route.ECHO) {
+            if (echo.content(ctx, data, last)) {
+                byte[] connection = echo.connection();
+                if (connection == ResponseEncoder.closeHeader()) {
+                    closing = true;
+                    linger.closeAfter(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
+                }
+                served();
             }
-            body.addComponent(true, data.retain());
+            return;
         }
-        if (content instanceof LastHttpContent) {
-            timeouts.requestComplete();
+        if (last) {
             respond(ctx);
         }
     }
@@ -147,12 +165,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                     connection, HELLO, head);
             case HEALTH -> out = encoder.encode(ctx.alloc(), Status.OK, ResponseEncoder.TEXT_PLAIN, null, OK.length,
                     connection, OK, head);
-            case ECHO -> {
-                payload = body == null ? Unpooled.EMPTY_BUFFER : body;
-                body = null;
-                out = encoder.encode(ctx.alloc(), Status.OK, ResponseEncoder.OCTET_STREAM, null,
-                        payload.readableBytes(), connection, null, false);
-            }
             case WORK -> {
                 WorkRequest work;
                 try {
@@ -177,9 +189,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                     connection, head);
         }
         send(ctx, out, payload, connection != null && connection != ResponseEncoder.keepAliveHeader());
-        timeouts.responseSent();
-        loop.requestServed();
-        settings.metrics.recordRequest(System.nanoTime() - startNanos);
+        served();
+    }
+
+    /** The response to {@code request} is written (or under way, and will end the connection). */
+    private void served() {
+        flow.responded();
+        loop.requestServed(System.nanoTime() - startNanos);
         request = null;
     }
 
@@ -198,7 +214,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         ByteBuf last = payload != null ? payload : head;
         if (close) {
             closing = true;
-            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            linger.closeAfter(ctx.writeAndFlush(last));
         } else {
             ctx.write(last);
         }
@@ -211,22 +227,46 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                 head);
     }
 
-    /** Answers with {@code status}, then closes: after a bad or oversized request the stream cannot be trusted. */
+    /**
+     * Answers with {@code status}, then closes: after a bad or oversized request the stream cannot be trusted. When
+     * an echo is already under way there is no answering any more: the connection is cut.
+     */
     private void fail(ChannelHandlerContext ctx, Status status, String message) {
+        releaseBody();
+        if (request != null && route == Route.ECHO && echo.started()) {
+            closing = true;
+            ctx.close();
+            return;
+        }
         boolean head = request != null && request.method() == HttpMethod.HEAD;
         ByteBuf out = text(ctx, status, null, message + "\n", ResponseEncoder.closeHeader(), head);
         send(ctx, out, null, true);
-        releaseBody();
         if (request != null) {
-            loop.requestServed();
-            settings.metrics.recordRequest(System.nanoTime() - startNanos);
+            served();
+        } else {
+            flow.responded();
         }
-        request = null;
     }
 
-    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        request = null;
-        if (cause instanceof TooLongHttpLineException) {
+    /** The request did not arrive whole within limits.requestTimeout. */
+    private void timedOut(ChannelHandlerContext ctx) {
+        if (!closing) {
+            fail(ctx, Status.REQUEST_TIMEOUT, REQUEST_TIMEOUT);
+        }
+    }
+
+    /** @param inBody the failure came with the body (a chunk or the trailers), not with the request head */
+    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause, boolean inBody) {
+        if (!inBody) {
+            request = null;
+        }
+        if (cause instanceof RejectedRequest rejected) {
+            fail(ctx, rejected.status(), rejected.getMessage());
+        } else if (inBody && cause instanceof TooLongHttpLineException) {
+            // A chunk-size line (RFC 9112 §7.1) longer than the line limit: the framing is broken, not the URI.
+            fail(ctx, Status.BAD_REQUEST, "chunk-size line exceeds limits.maxInitialLineLength ("
+                    + settings.limits.maxInitialLineLength() + ")");
+        } else if (cause instanceof TooLongHttpLineException) {
             fail(ctx, Status.URI_TOO_LONG, "request line exceeds limits.maxInitialLineLength ("
                     + settings.limits.maxInitialLineLength() + ")");
         } else if (cause instanceof TooLongHttpHeaderException) {
@@ -264,6 +304,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RequestTimeoutEvent.INSTANCE) {
+            timedOut(ctx);
+            return;
+        }
         if (evt == DrainEvent.INSTANCE) {
             // Closing an idle keep-alive connection races with a request the client may be sending on it right now:
             // instead the next response says Connection: close and ends it, and the drain timeout closes the rest.
@@ -290,9 +334,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseBody() {
-        if (body != null) {
-            body.release();
-            body = null;
-        }
+        echo.release();
     }
 }

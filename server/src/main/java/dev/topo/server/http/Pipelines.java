@@ -6,9 +6,7 @@ import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Pipelines {
     private final Protocol protocol;
     private final HttpSettings settings;
-    private final HttpDecoderConfig decoderConfig;
     private final ServerMetrics metrics;
     private final EventExecutorGroup offload;
     /**
@@ -35,12 +32,6 @@ public final class Pipelines {
         LimitsConfig limits = config.limits();
         this.protocol = config.protocol();
         this.settings = new HttpSettings(limits, config.work(), metrics);
-        // Header validation re-checks every name and value byte; Topo never forwards headers anywhere, so the
-        // decoder's own parsing is protection enough and the per-request cost is not worth paying.
-        this.decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxInitialLineLength().toInt())
-                .setMaxHeaderSize(limits.maxHeaderSize().toInt())
-                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
         this.metrics = metrics;
         this.offload = offload;
     }
@@ -52,20 +43,35 @@ public final class Pipelines {
      * @param thread the name sent in {@code X-Topo-Loop}: the loop's, or the blocking thread's
      */
     public void build(ChannelPipeline p, LoopStats loop, String thread) {
+        LimitsConfig limits = settings.limits;
+        if (p.channel().config() instanceof SocketChannelConfig socket) {
+            // A client that shuts its output after the last request still reads the answers (RFC 9112 §9.6).
+            socket.setAllowHalfClosure(true);
+        }
         p.addLast("metrics", new ConnectionMetricsHandler(metrics, loop));
-        long idle = settings.limits.idleTimeout().toNanos();
+        long idle = limits.idleTimeout().toNanos();
+        long send = limits.sendTimeout().toNanos();
         if (protocol == Protocol.ECHO) {
-            p.addLast("timeouts", new TimeoutHandler(idle, 0, null));
+            p.addLast("timeouts", new TimeoutHandler(idle, 0, send));
             p.addLast("echo", EchoHandler.INSTANCE);
             return;
         }
         ResponseEncoder encoder = thread.equals(loop.name())
                 ? encoders.computeIfAbsent(loop, l -> new ResponseEncoder(l.listener().index(), thread))
                 : new ResponseEncoder(loop.listener().index(), thread);
-        TimeoutHandler timeouts = new TimeoutHandler(idle, settings.limits.requestTimeout().toNanos(), encoder);
+        TimeoutHandler timeouts = new TimeoutHandler(idle, limits.requestTimeout().toNanos(), send);
+        LingeringClose linger = new LingeringClose(limits.lingerTimeout().toNanos(), timeouts);
+        StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
+        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, limits.maxPipelinedRequests());
+        // Order matters: the lingering close drains raw bytes before anything counts them as activity, the
+        // timeouts see raw bytes because a request still arriving is no message yet, and flow control counts
+        // requests as decoded, on the loop, before an offload executor queues them.
+        p.addLast("linger", linger);
         p.addLast("timeouts", timeouts);
-        p.addLast("decoder", new HttpRequestDecoder(decoderConfig));
-        HttpServerHandler handler = new HttpServerHandler(settings, loop, encoder, timeouts);
+        p.addLast("decoder", decoder);
+        p.addLast("validator", RequestValidator.INSTANCE);
+        p.addLast("flow", flow);
+        HttpServerHandler handler = new HttpServerHandler(settings, loop, encoder, flow, linger);
         if (offload != null) {
             // Netty pins the connection to one executor of the group, so its requests stay in order.
             p.addLast(offload, "http", handler);

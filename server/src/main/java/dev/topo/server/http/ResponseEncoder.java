@@ -2,6 +2,7 @@ package dev.topo.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
@@ -22,7 +23,9 @@ final class ResponseEncoder {
         EXPECTATION_FAILED(HttpResponseStatus.EXPECTATION_FAILED),
         HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
         INTERNAL_ERROR(HttpResponseStatus.INTERNAL_SERVER_ERROR),
-        UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        NOT_IMPLEMENTED(HttpResponseStatus.NOT_IMPLEMENTED),
+        UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE),
+        VERSION_NOT_SUPPORTED(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
 
         final int code;
         final byte[] line;
@@ -36,6 +39,8 @@ final class ResponseEncoder {
     static final byte[] TEXT_PLAIN = ascii("Content-Type: text/plain\r\n");
     static final byte[] OCTET_STREAM = ascii("Content-Type: application/octet-stream\r\n");
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] CRLF = ascii("\r\n");
@@ -54,6 +59,8 @@ final class ResponseEncoder {
     /**
      * Encodes a status line and headers, then {@code body} (may be null) unless {@code headOnly}.
      *
+     * @param contentLength the body's length, or {@code -1} for a chunked body written with {@link #chunkHead} and
+     *                      {@link #lastChunk}
      * @param connection {@code null}, {@link #closeHeader()} or {@link #keepAliveHeader()}
      */
     ByteBuf encode(ByteBufAllocator alloc, Status status, byte[] contentType, byte[] extraHeaders, long contentLength,
@@ -64,9 +71,13 @@ final class ResponseEncoder {
                 + (connection == null ? 0 : connection.length) + (body == null || headOnly ? 0 : body.length);
         ByteBuf buf = alloc.ioBuffer(size);
         buf.writeBytes(status.line).writeBytes(date).writeBytes(identity).writeBytes(contentType);
-        buf.writeBytes(CONTENT_LENGTH);
-        writeDecimal(buf, contentLength);
-        buf.writeBytes(CRLF);
+        if (contentLength < 0) {
+            buf.writeBytes(CHUNKED);
+        } else {
+            buf.writeBytes(CONTENT_LENGTH);
+            writeDecimal(buf, contentLength);
+            buf.writeBytes(CRLF);
+        }
         if (extraHeaders != null) {
             buf.writeBytes(extraHeaders);
         }
@@ -78,6 +89,23 @@ final class ResponseEncoder {
             buf.writeBytes(body);
         }
         return buf;
+    }
+
+    /** The size line of a chunk of {@code size > 0} bytes (RFC 9112 §7.1); the chunk ends with {@link #chunkEnd}. */
+    static ByteBuf chunkHead(ByteBufAllocator alloc, int size) {
+        String hex = Integer.toHexString(size);
+        ByteBuf buf = alloc.ioBuffer(hex.length() + 2);
+        buf.writeCharSequence(hex, StandardCharsets.US_ASCII);
+        return buf.writeBytes(CRLF);
+    }
+
+    static ByteBuf chunkEnd() {
+        return Unpooled.wrappedBuffer(CRLF);
+    }
+
+    /** The zero-size chunk and the empty trailer section that end a chunked body. */
+    static ByteBuf lastChunk() {
+        return Unpooled.wrappedBuffer(LAST_CHUNK);
     }
 
     static byte[] closeHeader() {

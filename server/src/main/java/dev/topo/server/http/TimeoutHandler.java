@@ -1,72 +1,113 @@
 package dev.topo.server.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Two timeouts on one timer. The request timeout runs from the first byte of a request until the request handler
- * has read it whole, so a client that dribbles its headers or body (slowloris) is cut off with 408; the idle timeout
- * closes a connection that sends nothing between requests. While a request is being handled neither applies. It
- * sits before the decoder because a request that is still arriving has produced no message yet.
+ * Three timeouts on one timer, all on the connection's loop.
+ * <ul>
+ * <li><b>request</b>: runs from the first byte of a request (or, when it arrived while earlier pipelined requests
+ * were still being answered, from the last of those responses) until the request is received whole, however its
+ * bytes trickle in: request line, header lines or body. Then the HTTP handler is told to answer 408
+ * ({@link RequestTimeoutEvent}).</li>
+ * <li><b>idle</b>: nothing received and nothing pending for this long: the connection is closed.</li>
+ * <li><b>send</b>: the socket has not been writable for this long (the client does not read what it was sent): the
+ * connection is closed.</li>
+ * </ul>
+ * While a request is being handled none applies (handlers are bounded by the {@code work} limits).
  *
- * <p>One task per connection, re-armed lazily: the per-request cost is a clock read, not a timer (de)registration.
- * The request handler may run on an offload thread, so the state it touches is volatile.
+ * <p>One task per connection, and no timer work per request: the check never sleeps longer than the shortest of the
+ * three timeouts, so a request that starts after it was scheduled cannot reach its deadline before the check runs,
+ * which then sleeps exactly until the nearest deadline. It sits before the decoder because a request that is still
+ * arriving has produced no message yet. Time comes from the loop's ticker, so tests can move it.
  */
 final class TimeoutHandler extends ChannelInboundHandlerAdapter {
-    private static final byte[] REQUEST_TIMEOUT = "request headers and body took longer than limits.requestTimeout\n"
-            .getBytes(StandardCharsets.US_ASCII);
-    private static final long IDLE = -1;
+    private static final Logger log = LoggerFactory.getLogger(TimeoutHandler.class);
+    private static final long NONE = Long.MIN_VALUE;
 
     private final long idleNanos;
     private final long requestNanos;
-    private final ResponseEncoder encoder;
+    private final long sendNanos;
+    private final long longestSleep;
+    private RequestFlow flow;
     private ChannelHandlerContext ctx;
+    private Ticker ticker;
     private Future<?> check;
-    private volatile long lastActivity;
-    private volatile long requestStart = IDLE;
-    private volatile boolean handling;
+    private long lastActivity;
+    private long requestStart = NONE;
+    private long unwritableSince = NONE;
+    private boolean stopped;
 
-    /**
-     * @param requestNanos {@code <= 0} turns the request timeout off (protocols without requests, such as echo)
-     * @param encoder      writes the 408, with the connection's identity headers; null when requests are off
-     */
-    TimeoutHandler(long idleNanos, long requestNanos, ResponseEncoder encoder) {
+    /** @param requestNanos {@code <= 0}: no request timeout (protocols without requests, such as echo) */
+    TimeoutHandler(long idleNanos, long requestNanos, long sendNanos) {
         this.idleNanos = idleNanos;
         this.requestNanos = requestNanos;
-        this.encoder = encoder;
+        this.sendNanos = sendNanos;
+        long shortest = Math.min(idleNanos, sendNanos);
+        this.longestSleep = requestNanos > 0 ? Math.min(shortest, requestNanos) : shortest;
+    }
+
+    /** Where request progress comes from; without it (echo) only the idle and send timeouts apply. */
+    void watch(RequestFlow flow) {
+        this.flow = flow;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastActivity = System.nanoTime();
-        schedule(idleNanos);
+        this.ticker = ctx.executor().ticker();
+        lastActivity = ticker.nanoTime();
+        schedule(longestSleep);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         lastActivity = now;
-        if (requestStart == IDLE && requestNanos > 0) {
+        ctx.fireChannelRead(msg);
+        updateRequestClock(now);
+    }
+
+    /** A response was written: idleness counts from now, and a request that waited for it starts its clock. */
+    void responseWritten() {
+        long now = ticker.nanoTime();
+        lastActivity = now;
+        updateRequestClock(now);
+    }
+
+    /** Reading was paused or resumed: a request's clock does not run while the server is not reading it. */
+    void readingChanged() {
+        long now = ticker.nanoTime();
+        lastActivity = now;
+        updateRequestClock(now);
+    }
+
+    /** A lingering close took over the connection: it has its own bound. */
+    void stop() {
+        stopped = true;
+        cancel();
+    }
+
+    private void updateRequestClock(long now) {
+        if (flow == null || requestNanos <= 0) {
+            return;
+        }
+        if (!flow.waitingForClient()) {
+            requestStart = NONE;
+        } else if (requestStart == NONE) {
             requestStart = now;
         }
-        ctx.fireChannelRead(msg);
     }
 
-    /** The request handler read a whole request: its read deadline no longer applies while it is handled. */
-    void requestComplete() {
-        requestStart = IDLE;
-        handling = true;
-    }
-
-    /** The response was written: idleness counts from now. */
-    void responseSent() {
-        handling = false;
-        lastActivity = System.nanoTime();
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        unwritableSince = ctx.channel().isWritable() ? NONE : ticker.nanoTime();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -92,31 +133,39 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void check() {
-        if (!ctx.channel().isOpen()) {
+        check = null;
+        if (stopped || !ctx.channel().isOpen()) {
             return;
         }
-        long now = System.nanoTime();
-        if (handling) {
-            schedule(idleNanos);
-            return;
-        }
-        long start = requestStart;
-        if (start != IDLE) {
-            long left = start + requestNanos - now;
-            if (left <= 0) {
-                ctx.writeAndFlush(encoder.encode(ctx.alloc(), ResponseEncoder.Status.REQUEST_TIMEOUT,
-                        ResponseEncoder.TEXT_PLAIN, null, REQUEST_TIMEOUT.length, ResponseEncoder.closeHeader(),
-                        REQUEST_TIMEOUT, false)).addListener(ChannelFutureListener.CLOSE);
+        long now = ticker.nanoTime();
+        long next = now + longestSleep;
+        if (unwritableSince != NONE) {
+            long deadline = unwritableSince + sendNanos;
+            if (deadline - now <= 0) {
+                log.debug("{}: not writable for limits.sendTimeout; closing", ctx.channel());
+                stopped = true;
+                ctx.close();
                 return;
             }
-            schedule(left);
-            return;
+            next = Math.min(next, deadline);
         }
-        long left = lastActivity + idleNanos - now;
-        if (left <= 0) {
-            ctx.close();
-            return;
+        if (requestStart != NONE) {
+            long deadline = requestStart + requestNanos;
+            if (deadline - now <= 0) {
+                stopped = true;
+                ctx.fireUserEventTriggered(RequestTimeoutEvent.INSTANCE);
+                return;
+            }
+            next = Math.min(next, deadline);
+        } else if (flow == null || flow.idle()) {
+            long deadline = lastActivity + idleNanos;
+            if (deadline - now <= 0) {
+                stopped = true;
+                ctx.close();
+                return;
+            }
+            next = Math.min(next, deadline);
         }
-        schedule(left);
+        schedule(Math.max(next - now, 1));
     }
 }

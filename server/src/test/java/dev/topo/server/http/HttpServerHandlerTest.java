@@ -13,8 +13,6 @@ import dev.topo.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -37,10 +35,13 @@ class HttpServerHandlerTest {
                 DataSize.ofBytes(512), DataSize.ofBytes(16));
         HttpSettings settings = new HttpSettings(limits, new WorkConfig(null, null, DataSize.ofBytes(100)), metrics);
         ResponseEncoder encoder = new ResponseEncoder(3, loop.name());
-        TimeoutHandler timeouts = new TimeoutHandler(Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(5).toNanos(),
-                encoder);
-        ch = new EmbeddedChannel(timeouts, new HttpRequestDecoder(new HttpDecoderConfig().setMaxHeaderSize(512)),
-                new HttpServerHandler(settings, loop, encoder, timeouts));
+        long fiveSeconds = Duration.ofSeconds(5).toNanos();
+        TimeoutHandler timeouts = new TimeoutHandler(fiveSeconds, fiveSeconds, fiveSeconds);
+        LingeringClose linger = new LingeringClose(fiveSeconds, timeouts);
+        StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
+        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, 16);
+        ch = new EmbeddedChannel(linger, timeouts, decoder, flow,
+                new HttpServerHandler(settings, loop, encoder, flow, linger));
     }
 
     @AfterEach

@@ -10,7 +10,8 @@ import io.netty.handler.codec.http.HttpUtil;
  * {@code POST /echo}: the request body back, written as it arrives instead of gathered first, so one connection holds
  * at most what the socket has not taken yet ({@link RequestFlow} stops reading while the channel is unwritable).
  *
- * <p>A body of declared length is answered with that {@code Content-Length} before it arrives. A chunked body is
+ * <p>A body of declared length is answered with that {@code Content-Length} as soon as its first bytes arrive (not
+ * before: a client that never sends them still gets its 408). A chunked body is
  * gathered up to {@code min(limits.maxBodySize, 64 KiB)}: one that ends within that is answered with its length (and
  * one over {@code maxBodySize} still gets its 413); a longer one is echoed as a chunked response from then on, and
  * if it then passes {@code maxBodySize} the response is cut off and the connection closed.
@@ -22,6 +23,8 @@ final class EchoResponse {
     private final int bufferLimit;
     private CompositeByteBuf buffered;
     private byte[] connection;
+    /** The declared length when the echo can stream, else -1. */
+    private long streamLength;
     private boolean started;
     private boolean chunked;
 
@@ -31,7 +34,7 @@ final class EchoResponse {
     }
 
     /**
-     * A request to echo arrived; its {@code declared} length is within the limit (or -1).
+     * A request to echo arrived; its {@code declared} length is within the limit (or -1). Nothing is written yet.
      *
      * @param connection the {@code Connection} header of the response, as {@link ResponseEncoder#encode} takes it
      */
@@ -39,11 +42,7 @@ final class EchoResponse {
         this.connection = connection;
         started = false;
         chunked = false;
-        if (declared > 0 && !HttpUtil.isTransferEncodingChunked(req)) {
-            ctx.write(encoder.encode(ctx.alloc(), ResponseEncoder.Status.OK, ResponseEncoder.OCTET_STREAM, null,
-                    declared, connection, null, false));
-            started = true;
-        }
+        streamLength = declared > 0 && !HttpUtil.isTransferEncodingChunked(req) ? declared : -1;
     }
 
     /** True once the response head is on its way: an error can no longer be answered, only cut off. */
@@ -58,6 +57,11 @@ final class EchoResponse {
 
     /** Writes (or gathers) {@code data}; returns true when the response is complete. */
     boolean content(ChannelHandlerContext ctx, ByteBuf data, boolean last) {
+        if (!started && streamLength > 0 && data.isReadable()) {
+            ctx.write(encoder.encode(ctx.alloc(), ResponseEncoder.Status.OK, ResponseEncoder.OCTET_STREAM, null,
+                    streamLength, connection, null, false));
+            started = true;
+        }
         if (!started) {
             if (data.isReadable()) {
                 if (buffered == null) {

@@ -67,10 +67,11 @@ final class TimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        long now = ticker.nanoTime();
-        lastActivity = now;
+        lastActivity = ticker.nanoTime();
         ctx.fireChannelRead(msg);
-        updateRequestClock(now);
+        // Read the clock again: a handler on this thread may have taken a while, and a request that arrived behind
+        // the one it handled waited for the server, not the other way round.
+        updateRequestClock(ticker.nanoTime());
     }
 
     /** A response was written: idleness counts from now, and a request that waited for it starts its clock. */

@@ -1,0 +1,126 @@
+package dev.topo.server.hostile;
+
+import dev.topo.server.hostile.HostileCase.Need;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Every hostile case, and a runner: each case, then a fresh client that must be served. Used by the test suite and,
+ * through {@link #main}, by {@code bench/hostile.sh} against a running server.
+ */
+public final class HostileCases {
+    private HostileCases() {
+    }
+
+    public static List<HostileCase> all(SuiteLimits limits) {
+        List<HostileCase> all = new ArrayList<>();
+        all.addAll(MalformedCases.all(limits));
+        all.addAll(SlowCases.all(limits));
+        all.addAll(ConnectionCases.all(limits));
+        return all;
+    }
+
+    /** What a case did: null when the server behaved, else why not; skipped when the topology lacks a need. */
+    public record Outcome(HostileCase hostileCase, Throwable failure, boolean skipped, long millis) {
+        public boolean passed() {
+            return failure == null && !skipped;
+        }
+    }
+
+    /**
+     * Runs every case that {@code provided} allows against {@code address}, up to {@code parallel} at a time, each
+     * followed by a fresh client that must be served. The cases that time the server (group "slow") run first, by
+     * themselves: a case that blocks a loop with {@code /work?sleep} would otherwise delay their timers on the
+     * topologies whose handlers run on the loop.
+     */
+    public static List<Outcome> run(InetSocketAddress address, SuiteLimits limits, Set<Need> provided, int parallel)
+            throws InterruptedException {
+        List<HostileCase> cases = all(limits);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "hostile-client");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<HostileCase, Outcome> done = new HashMap<>();
+            for (boolean timed : new boolean[] {true, false}) {
+                Map<HostileCase, Future<Outcome>> futures = new LinkedHashMap<>();
+                for (HostileCase c : cases) {
+                    if (c.group().equals("slow") == timed) {
+                        futures.put(c, pool.submit(() -> runOne(c, address, limits, provided)));
+                    }
+                }
+                for (Map.Entry<HostileCase, Future<Outcome>> f : futures.entrySet()) {
+                    try {
+                        done.put(f.getKey(), f.getValue().get(60, TimeUnit.SECONDS));
+                    } catch (ExecutionException | TimeoutException e) {
+                        done.put(f.getKey(), new Outcome(f.getKey(), e, false, -1));
+                    }
+                }
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (HostileCase c : cases) {
+                outcomes.add(done.get(c));
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome runOne(HostileCase c, InetSocketAddress address, SuiteLimits limits, Set<Need> provided) {
+        if (!provided.containsAll(c.needs())) {
+            return new Outcome(c, null, true, 0);
+        }
+        long start = System.nanoTime();
+        try {
+            c.probe().run(address, limits);
+            Probes.servesNextClient(address);
+            return new Outcome(c, null, false, (System.nanoTime() - start) / 1_000_000);
+        } catch (Throwable t) {
+            return new Outcome(c, t, false, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * {@code java -cp ... dev.topo.server.hostile.HostileCases PORT [all|concurrency|none]}: runs every case the
+     * server provides for against the server on 127.0.0.1:PORT with the shipped limits, prints one line per failure
+     * and {@code handled N/M}. {@code concurrency} is for the blocking kinds, {@code none} for iterative.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));
+        String needs = args.length > 1 ? args[1] : "all";
+        Set<Need> provided = switch (needs) {
+            case "none" -> EnumSet.noneOf(Need.class);
+            case "concurrency" -> EnumSet.of(Need.CONCURRENCY);
+            default -> EnumSet.allOf(Need.class);
+        };
+        List<Outcome> outcomes = run(address, SuiteLimits.shipped(), provided, needs.equals("none") ? 1 : 16);
+        int ran = 0;
+        int passed = 0;
+        for (Outcome o : outcomes) {
+            if (o.skipped()) {
+                continue;
+            }
+            ran++;
+            if (o.passed()) {
+                passed++;
+            } else {
+                System.out.println("FAILED " + o.hostileCase() + ": " + o.failure());
+            }
+        }
+        System.out.println("handled " + passed + "/" + ran + " (" + (outcomes.size() - ran) + " not applicable)");
+    }
+}

@@ -28,6 +28,10 @@ final class CommonParameters {
         return Check.between("topology.processes", Check.orDefault(processes, cpus()), 1, 64);
     }
 
+    static int standbyWorkers(Integer standbyWorkers) {
+        return Check.between("topology.standbyWorkers", Check.orDefault(standbyWorkers, 1), 0, 8);
+    }
+
     static int maxRestarts(Integer maxRestarts) {
         return Check.between("topology.maxRestarts", Check.orDefault(maxRestarts, 5), 0, 1000);
     }

@@ -8,15 +8,17 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param processes   worker processes the supervisor keeps running ({@code auto} = one per CPU)
  * @param workers     event loops in each worker
  * @param dispatch    how the master picks the worker for each accepted connection
+ * @param standbyWorkers as for process-reuseport
  * @param maxRestarts as for process-reuseport
  */
 public record ProcessFdPassingParameters(@JsonDeserialize(using = CpuCountDeserializer.class) Integer processes,
-        @JsonDeserialize(using = CpuCountDeserializer.class) Integer workers, Dispatch dispatch, Integer maxRestarts)
-        implements TopologyParameters {
+        @JsonDeserialize(using = CpuCountDeserializer.class) Integer workers, Dispatch dispatch,
+        Integer standbyWorkers, Integer maxRestarts) implements TopologyParameters {
     public ProcessFdPassingParameters {
         processes = CommonParameters.processes(processes);
         workers = CommonParameters.workers(workers);
         dispatch = Check.orDefault(dispatch, Dispatch.ROUND_ROBIN);
+        standbyWorkers = CommonParameters.standbyWorkers(standbyWorkers);
         maxRestarts = CommonParameters.maxRestarts(maxRestarts);
     }
 }

@@ -3,7 +3,9 @@ package dev.topo.server.process;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +14,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code processes} worker JVMs running, one per slot. A worker that exits while the supervisor runs is started
- * again after a backoff (100 ms, doubling up to 10 s, for workers that keep dying young); a slot whose worker died
- * within a minute of its start more than {@code maxRestarts} times in a row is given up, and with it the server:
- * {@link #failure()} completes and the master exits non-zero rather than serve on silently with fewer workers.
+ * Keeps {@code processes} worker JVMs running, one per slot, plus {@code standby} started and ready but given no
+ * work (php-fpm's spare servers). A slot whose worker exits takes a ready standby at once, the time it takes the
+ * topology to wire it (milliseconds, not a JVM start), and a new standby is started behind it; without one, the slot
+ * is started again after a backoff (100 ms, doubling up to 10 s, for workers that keep dying young). A slot whose
+ * worker died within a minute of its start more than {@code maxRestarts} times in a row is given up, and with it the
+ * server: {@link #failure()} completes and the master exits non-zero rather than serve on silently with fewer
+ * workers.
  */
 public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -36,9 +41,18 @@ public final class Supervisor {
 
     private final String role;
     private final int maxRestarts;
-    private final IntFunction<List<String>> args;
+    private final Function<String, List<String>> args;
     private final Listener listener;
     private final Slot[] slots;
+    private final int standbyCount;
+    /** Ready standby workers, oldest first; guarded by this. */
+    private final Deque<WorkerProcess> standby = new ArrayDeque<>();
+    /** Standby workers started and not yet ready or dead; guarded by this. */
+    private int standbyStarting;
+    /** Every standby worker alive and not promoted, ready or not; guarded by this. */
+    private final List<WorkerProcess> standbyAlive = new ArrayList<>();
+    private int standbyLaunched;
+    private final RestartPolicy standbyPolicy;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "topo-supervisor");
         t.setDaemon(true);
@@ -48,13 +62,18 @@ public final class Supervisor {
     /** Cleared by {@link #stop}: from then on a worker that exits stays down. */
     private volatile boolean restarting = true;
 
-    /** @param args the worker's arguments for a slot, asked again at each restart */
-    public Supervisor(String role, int processes, int maxRestarts, IntFunction<List<String>> args,
+    /**
+     * @param args    the worker's arguments, given its name ({@code worker-0}, {@code standby-1}), asked at each start
+     * @param standby workers kept ready beside the slots, to replace one that dies without a JVM start
+     */
+    public Supervisor(String role, int processes, int standby, int maxRestarts, Function<String, List<String>> args,
             Listener listener) {
         this.role = role;
         this.maxRestarts = maxRestarts;
         this.args = args;
         this.listener = listener;
+        this.standbyCount = standby;
+        this.standbyPolicy = new RestartPolicy(Integer.MAX_VALUE, RestartPolicy.YOUNG);
         this.slots = new Slot[processes];
         for (int i = 0; i < processes; i++) {
             slots[i] = new Slot(i, new RestartPolicy(maxRestarts, RestartPolicy.YOUNG));
@@ -70,6 +89,8 @@ public final class Supervisor {
         final RestartPolicy policy;
         /** Set once its worker was ready: from then on the slot is restarted whenever its worker exits. */
         volatile boolean readyOnce;
+        /** When its current worker started, or took the slot over from standby: its age when it dies. */
+        volatile long since;
 
         Slot(int index, RestartPolicy policy) {
             this.index = index;
@@ -96,13 +117,88 @@ public final class Supervisor {
                 throw new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
             }
         }
+        if (to == slots.length) {
+            // Behind the slots: the first workers get the CPU, the standby only has to be ready by the first death.
+            synchronized (this) {
+                while (standby.size() + standbyStarting < standbyCount) {
+                    launchStandby();
+                }
+            }
+        }
         return result;
+    }
+
+    /** Guarded by this. */
+    private void launchStandby() {
+        if (!restarting) {
+            return;
+        }
+        String name = "standby-" + (++standbyLaunched);
+        WorkerProcess worker;
+        try {
+            worker = WorkerProcess.start(name, args.apply(name));
+        } catch (UncheckedIOException e) {
+            log.error("cannot start a standby worker: {}", e.getMessage());
+            return;
+        }
+        standbyStarting++;
+        standbyAlive.add(worker);
+        log.info("started {} (pid {}), on standby", name, worker.pid());
+        worker.ready().whenComplete((ready, e) -> {
+            synchronized (this) {
+                standbyStarting--;
+                if (e == null && worker.alive() && restarting) {
+                    standby.add(worker);
+                }
+            }
+        });
+        worker.onExit().thenAccept(code -> standbyExited(worker, code));
+    }
+
+    private void standbyExited(WorkerProcess worker, int code) {
+        synchronized (this) {
+            standby.remove(worker);
+            if (!standbyAlive.remove(worker) || !restarting) {
+                return;
+            }
+            long backoff = standbyPolicy.onDeath(worker.uptime());
+            log.warn("{} (pid {}) exited on standby with code {}; another in {} ms", worker.name(), worker.pid(), code,
+                    backoff);
+            timer.schedule(() -> {
+                synchronized (this) {
+                    if (standby.size() + standbyStarting < standbyCount) {
+                        launchStandby();
+                    }
+                }
+            }, backoff, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A ready standby worker for {@code slot}, wired by the topology, or null when none is ready. */
+    private WorkerProcess promote(Slot slot) {
+        WorkerProcess worker;
+        synchronized (this) {
+            worker = standby.poll();
+            if (worker == null) {
+                return null;
+            }
+            standbyAlive.remove(worker);
+            launchStandby();
+        }
+        slot.worker = worker;
+        slot.since = System.nanoTime();
+        worker.onExit().thenAccept(code -> exited(slot, worker, code));
+        listener.ready(slot.index, worker);
+        slot.state = "running";
+        log.info("{} (pid {}) took over slot {}", worker.name(), worker.pid(), slot.index);
+        return worker;
     }
 
     private CompletableFuture<WorkerProcess.Ready> launch(Slot slot) {
         String name = role + "-" + slot.index;
-        WorkerProcess worker = WorkerProcess.start(name, args.apply(slot.index));
+        WorkerProcess worker = WorkerProcess.start(name, args.apply(name));
         slot.worker = worker;
+        slot.since = System.nanoTime();
         slot.state = "starting";
         log.info("started {} (pid {}){}", name, worker.pid(),
                 slot.restarts == 0 ? "" : ", restart " + slot.restarts);
@@ -131,19 +227,24 @@ public final class Supervisor {
             return;
         }
         synchronized (slot) {
-            long backoff = slot.policy.onDeath(worker.uptime());
+            long backoff = slot.policy.onDeath(Duration.ofNanos(System.nanoTime() - slot.since));
             if (backoff < 0) {
                 slot.state = "failed";
-                String reason = worker.name() + " died " + slot.policy.diedYoungInARow() + " times in a row within "
+                String reason = role + "-" + slot.index + " died " + slot.policy.diedYoungInARow()
+                        + " times in a row within "
                         + RestartPolicy.YOUNG.toSeconds() + " s of its start (topology.maxRestarts: " + maxRestarts
                         + ")";
                 log.error("{} (pid {}) exited with code {}; giving up: {}", worker.name(), worker.pid(), code, reason);
                 failure.complete(reason);
                 return;
             }
+            slot.restarts++;
+            log.warn("{} (pid {}) exited with code {}", worker.name(), worker.pid(), code);
+            if (promote(slot) != null) {
+                return;
+            }
             slot.state = "restarting";
-            log.warn("{} (pid {}) exited with code {}; restarting it in {} ms", worker.name(), worker.pid(), code,
-                    backoff);
+            log.warn("no standby worker ready for slot {}: starting one in {} ms", slot.index, backoff);
             timer.schedule(() -> restart(slot), backoff, TimeUnit.MILLISECONDS);
         }
     }
@@ -153,7 +254,6 @@ public final class Supervisor {
         if (!restarting) {
             return;
         }
-        slot.restarts++;
         try {
             launch(slot);
         } catch (UncheckedIOException e) {
@@ -166,6 +266,19 @@ public final class Supervisor {
     /** Completes, with the reason, when the supervisor gave up on a worker. */
     public CompletableFuture<String> failure() {
         return failure;
+    }
+
+    /** The standby workers: name, pid and whether each is ready to take a slot over. */
+    public synchronized List<Map<String, Object>> standbyReport() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (WorkerProcess w : standbyAlive) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", w.name());
+            m.put("pid", w.pid());
+            m.put("state", standby.contains(w) ? "ready" : "starting");
+            list.add(m);
+        }
+        return list;
     }
 
     /** The current worker of each slot (null before its first start). */
@@ -218,6 +331,13 @@ public final class Supervisor {
         s.append("# HELP topo_workers_running Worker processes ready and serving\n")
                 .append("# TYPE topo_workers_running gauge\n")
                 .append("topo_workers_running ").append(running).append('\n');
+        int ready;
+        synchronized (this) {
+            ready = standby.size();
+        }
+        s.append("# HELP topo_workers_standby Worker processes ready on standby to take over a slot\n")
+                .append("# TYPE topo_workers_standby gauge\n")
+                .append("topo_workers_standby ").append(ready).append('\n');
         return s.toString();
     }
 
@@ -233,6 +353,9 @@ public final class Supervisor {
                     live.add(s.worker);
                 }
             }
+            live.addAll(standbyAlive);
+            standbyAlive.clear();
+            standby.clear();
         }
         WorkerProcess.drainAll(live, drainTimeout);
     }

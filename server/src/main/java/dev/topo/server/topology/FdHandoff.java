@@ -9,10 +9,16 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -52,6 +58,32 @@ final class FdHandoff {
         ChannelFuture f = worker.writeAndFlush(new FileDescriptor(connection.fd().intValue()));
         f.addListener(done -> connection.unsafe().closeForcibly());
         return f;
+    }
+
+    /**
+     * Sends a copy of {@code fd} (a listening socket the master keeps) over {@code worker}: the socket stays open
+     * in the master whatever becomes of the worker.
+     */
+    static ChannelFuture lend(Channel worker, int fd) {
+        return worker.writeAndFlush(new FileDescriptor(fd));
+    }
+
+    /**
+     * The worker side: listens on the Unix socket {@code socket} (on {@code group}) for fds sent by the master and
+     * hands each to {@code handler}, which reads them as {@link FileDescriptor} messages.
+     */
+    static Channel receive(EventLoopGroup group, Path socket, ChannelHandler handler) throws InterruptedException {
+        ChannelFuture f = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childOption(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                .childHandler(handler)
+                .bind(new DomainSocketAddress(socket.toFile())).await();
+        if (!f.isSuccess()) {
+            throw new UncheckedIOException(new IOException("cannot listen on " + socket + ": "
+                    + f.cause().getMessage(), f.cause()));
+        }
+        return f.channel();
     }
 
     /** Closes a connection nobody will serve (no worker ready, or stopping). */

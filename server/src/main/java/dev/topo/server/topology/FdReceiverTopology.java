@@ -65,17 +65,7 @@ public final class FdReceiverTopology extends EventLoopTopology {
         EventLoopGroup group = resources.newGroup(threads, i -> "topo-worker-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         ServerInitializer initializer = resources.initializer(listener, loops);
-        ChannelFuture f = new ServerBootstrap()
-                .group(group)
-                .channel(EpollServerDomainSocketChannel.class)
-                .childOption(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
-                .childHandler(new Receiver(group, initializer))
-                .bind(new DomainSocketAddress(socket.toFile())).await();
-        if (!f.isSuccess()) {
-            throw new UncheckedIOException(new IOException("cannot listen on " + socket + ": "
-                    + f.cause().getMessage(), f.cause()));
-        }
-        handoff = f.channel();
+        handoff = FdHandoff.receive(group, socket, new Receiver(group, initializer));
         // The address clients use is the master's; this process only ever sees connections it is handed.
         InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
         try {

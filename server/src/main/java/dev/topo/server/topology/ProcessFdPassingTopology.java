@@ -13,14 +13,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -38,49 +39,18 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     private final Supervisor supervisor;
     private final Dispatch dispatch;
-    /** The handoff channel to each slot's worker, null while it is down. Only the boss loop touches these. */
-    private final Target[] targets;
+    private final FdDispatcher dispatcher;
     private EventLoop boss;
-    private int nextTarget;
-    private boolean refusing;
-    /** Every live worker's handoff channel is full: the listener stops accepting until one drains. */
-    private boolean paused;
-    private long lastPauseLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
-    /**
-     * Fds in flight to one worker at most. Far below what the kernel's socket buffer holds, so a send never finds it
-     * full: Netty's domain socket cannot retry an fd the kernel refused for lack of room (it fails the channel).
-     */
-    private static final int WINDOW = 32;
-
-    /** One worker as the master sees it; fields are the boss loop's alone. */
-    private static final class Target {
-        final Channel channel;
-        int open;
-        long dispatched;
-        /** Fds sent that the worker has not yet said it received. */
-        int inFlight;
-        /** Times the dispatch passed this worker over because it had {@link #WINDOW} fds unread (stalled). */
-        long skipped;
-
-        /** Room for one more fd: a worker that does not read them (stopped, paused, swamped) is passed over. */
-        boolean hasRoom() {
-            return inFlight < WINDOW;
-        }
-
-        Target(Channel channel) {
-            this.channel = channel;
-        }
-    }
 
     public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
         super(config, metrics);
         ProcessFdPassingParameters t = config.topology().parameters(ProcessFdPassingParameters.class);
         this.dispatch = t.dispatch();
-        this.targets = new Target[t.processes()];
+        this.dispatcher = new FdDispatcher(resources, dispatch, t.processes());
         Path workerConfig = files.writeConfig("worker", config.forWorker(config.topology(), config.bind().port(),
                 true));
-        this.supervisor = new Supervisor("worker", t.processes(), t.maxRestarts(),
-                slot -> List.of(workerConfig.toString(), socket(slot).toString()), new Supervisor.Listener() {
+        this.supervisor = new Supervisor("worker", t.processes(), t.standbyWorkers(), t.maxRestarts(),
+                name -> List.of(workerConfig.toString(), socket(name).toString()), new Supervisor.Listener() {
                     @Override
                     public void ready(int slot, WorkerProcess worker) {
                         connect(slot, worker);
@@ -88,13 +58,14 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
                     @Override
                     public void exited(int slot, WorkerProcess worker) {
-                        files.delete(socket(slot));
+                        files.delete(socket(worker.name()));
                     }
                 });
     }
 
-    private Path socket(int slot) {
-        return files.socket("worker-" + slot);
+    /** Each worker process listens for fds on a socket of its own, named after it: a standby has one too. */
+    private Path socket(String worker) {
+        return files.socket(worker);
     }
 
     @Override
@@ -103,16 +74,17 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
         boss = resources.newGroup(1, i -> "topo-boss-0").next();
         ListenerStats listener = resources.metrics.addListener(0);
         // Every worker is ready before the first accept, so that round-robin starts out over all of them.
-        supervisor.start(0, targets.length);
-        return resources.bind(FdHandoff.acceptOnly(resources, boss, listener, this::dispatch), listener,
-                config.bind().host(), config.bind().port());
+        supervisor.start(0, dispatcher.slots());
+        return resources.bind(FdHandoff.acceptOnly(resources, boss, listener,
+                c -> dispatcher.accepted(c, draining())), listener, config.bind().host(), config.bind().port());
     }
 
-    /** On the thread that read a worker's ready line: opens the handoff channel to it. */
+    /** On the thread that read a worker's ready line (or promoted a standby): opens the handoff channel to it. */
     private void connect(int slot, WorkerProcess worker) {
-        ChannelFuture f = FdHandoff.connect(boss, socket(slot), new ClosedCounter(slot)).awaitUninterruptibly();
+        Path socket = socket(worker.name());
+        ChannelFuture f = FdHandoff.connect(boss, socket, new Acknowledgements(slot)).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket(slot),
+            log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket,
                     f.cause().getMessage());
             worker.kill();
             return;
@@ -122,7 +94,7 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             // Waited for: once the supervisor calls the worker running, the next accept must be able to pick it.
             boss.submit(() -> {
                 if (ch.isActive()) {
-                    targets[slot] = new Target(ch);
+                    dispatcher.connected(slot, ch);
                 }
             }).sync();
         } catch (InterruptedException e) {
@@ -130,150 +102,37 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             return;
         }
         // The channel closes when the worker dies (end of file): from then on it gets no connections.
-        ch.closeFuture().addListener(c -> {
-            if (targets[slot] != null && targets[slot].channel == ch) {
-                targets[slot] = null;
-            }
-        });
+        ch.closeFuture().addListener(c -> dispatcher.disconnected(slot, ch));
     }
 
-    /** Counts the bytes a worker sends back: one per connection it finished serving. */
-    private final class ClosedCounter extends ChannelInboundHandlerAdapter {
+    /** What a worker sends back on its handoff channel, for the dispatcher. */
+    private final class Acknowledgements extends ChannelInboundHandlerAdapter {
         private final int slot;
 
-        ClosedCounter(int slot) {
+        Acknowledgements(int slot) {
             this.slot = slot;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
-            Target t = targets[slot];
-            if (t != null && t.channel == ctx.channel()) {
-                while (buf.isReadable()) {
-                    if (buf.readByte() == FdReceiverTopology.RECEIVED) {
-                        t.inFlight = Math.max(0, t.inFlight - 1);
-                    } else {
-                        t.open = Math.max(0, t.open - 1);
-                    }
-                }
-                if (paused && t.hasRoom()) {
-                    paused = false;
-                    resources.listeners().forEach(l -> l.config().setAutoRead(true));
-                    log.debug("worker-{} reads its connections again: accepting", slot);
-                }
+            try {
+                dispatcher.acknowledged(slot, ctx.channel(), buf);
+            } finally {
+                buf.release();
             }
-            buf.release();
         }
     }
 
-    /** On the boss loop, for each accepted connection. */
-    private void dispatch(EpollSocketChannel connection) {
-        if (openConnections() >= resources.config.limits().maxConnections()) {
-            // Server-wide: the master knows every connection it passed and every close its workers reported.
-            resources.metrics.connectionRejected();
-            FdHandoff.refuse(connection);
-            return;
-        }
-        Target t = choose();
-        if (t == null || draining()) {
-            // Once per outage: under load every connection would log it.
-            if (!refusing) {
-                log.warn("no worker ready: closing new connections until one is (topo_connections_rejected_total)");
-                refusing = true;
-            }
-            resources.metrics.connectionRejected();
-            FdHandoff.refuse(connection);
-            return;
-        }
-        refusing = false;
-        t.open++;
-        t.inFlight++;
-        t.dispatched++;
-        FdHandoff.send(t.channel, connection).addListener(f -> {
-            if (!f.isSuccess()) {
-                t.open--;
-                t.inFlight--;
-                log.warn("passing a connection failed: {}", f.cause().getMessage());
-            }
-        });
-    }
-
-    /**
-     * The worker for the next connection, among those whose handoff channel has room (a worker that does not read
-     * its fds, being stopped, paused or swamped, is passed over and the skip counted). When every live worker is
-     * full, the least loaded one still gets this connection, which is already accepted, and the listener stops
-     * accepting until a channel drains: new connections then wait in the kernel's backlog, not in the master.
-     */
-    private Target choose() {
-        int n = targets.length;
-        Target chosen = null;
-        for (int i = 0; i < n && chosen == null; i++) {
-            int slot = dispatch == Dispatch.ROUND_ROBIN ? (nextTarget + i) % n : i;
-            Target t = targets[slot];
-            if (t == null) {
-                continue;
-            }
-            if (!t.hasRoom()) {
-                t.skipped++;
-            } else if (dispatch == Dispatch.ROUND_ROBIN) {
-                nextTarget = (slot + 1) % n;
-                chosen = t;
-            }
-        }
-        if (dispatch == Dispatch.LEAST_CONNECTIONS) {
-            chosen = leastOpen(true);
-        }
-        if (chosen == null) {
-            chosen = leastOpen(false);
-            if (chosen != null && !paused) {
-                paused = true;
-                resources.listeners().forEach(l -> l.config().setAutoRead(false));
-                // Under a burst this may happen often and for microseconds: said once a minute at most.
-                long now = System.nanoTime();
-                if (now - lastPauseLog > TimeUnit.MINUTES.toNanos(1)) {
-                    lastPauseLog = now;
-                    log.warn("every worker has {} connections unread: not accepting until one reads", WINDOW);
-                }
-            }
-        }
-        return chosen;
-    }
-
-    private int openConnections() {
-        int open = 0;
-        for (Target t : targets) {
-            open += t == null ? 0 : t.open;
-        }
-        return open;
-    }
-
-    private Target leastOpen(boolean writableOnly) {
-        Target best = null;
-        for (Target t : targets) {
-            if (t != null && (!writableOnly || t.hasRoom()) && (best == null || t.open < best.open)) {
-                best = t;
-            }
-        }
-        return best;
-    }
-
-    /** Each slot's open and dispatched counts, read on the boss loop that owns them. */
+    /** Each slot's counts, read on the boss loop that owns them. */
     private long[][] counts() {
         try {
-            return boss.submit(() -> {
-                long[][] c = new long[targets.length][];
-                for (int i = 0; i < targets.length; i++) {
-                    Target t = targets[i];
-                    c[i] = t == null ? null : new long[] {t.open, t.dispatched, t.skipped, t.inFlight};
-                }
-                return c;
-            }).get(2, TimeUnit.SECONDS);
+            return boss.submit(dispatcher::counts).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new long[targets.length][];
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            return new long[targets.length][];
+            return new long[dispatcher.slots()][];
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return new long[dispatcher.slots()][];
         }
     }
 
@@ -288,13 +147,13 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             w.put("open", c == null ? null : c[0]);
             w.put("dispatched", c == null ? null : c[1]);
             w.put("skipped", c == null ? null : c[2]);
-            w.put("inFlight", c == null ? null : c[3]);
-            if (c != null && c[3] >= WINDOW) {
+            w.put("unread", c == null ? null : c[3]);
+            if (c != null && c[3] >= FdDispatcher.WINDOW) {
                 w.put("state", "stalled");
             }
             workers.add(w);
         }
-        Map<String, Object> doc = new LinkedHashMap<>();
+        Map<String, Object> doc = new LinkedHashMap<>(super.report());
         doc.put("dispatch", dispatch.yamlName());
         doc.put("workers", workers);
         return doc;
@@ -319,6 +178,14 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
                 s.append(name).append("{slot=\"").append(i).append("\"} ").append(counts[i][column]).append('\n');
             }
         }
+    }
+
+    @Override
+    void stopWorkers(Duration drainTimeout) throws InterruptedException {
+        if (boss != null) {
+            boss.submit(dispatcher::refusePending).await();
+        }
+        super.stopWorkers(drainTimeout);
     }
 
     @Override

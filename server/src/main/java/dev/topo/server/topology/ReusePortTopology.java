@@ -6,30 +6,55 @@ import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code listeners} SO_REUSEPORT sockets on one address, each with its own boss loop and {@code workersPerListener}
  * worker loops; the kernel hashes each new connection to one socket. With {@code workersPerListener: 0} each
  * listener's single loop ({@code topo-loop-N}) accepts and serves its own connections: shared-nothing, as nginx with
  * {@code reuseport} and one loop per worker.
+ *
+ * <p>In a process-reuseport worker (a {@link WorkerRole}) the sockets are not bound here but lent by the master over
+ * the role's Unix socket, one per listener in order: everything else is built at start, so a standby worker serves
+ * the moment its sockets arrive.
  */
 public final class ReusePortTopology extends EventLoopTopology {
+    private static final Logger log = LoggerFactory.getLogger(ReusePortTopology.class);
+
+    private final WorkerRole role;
+    /** Each listener's loops, kept for sockets that arrive after the start (a worker's). */
+    private final List<Listener> listeners = new ArrayList<>();
+    private Channel handoff;
 
     public ReusePortTopology(ServerConfig config, ServerMetrics metrics) {
+        this(config, metrics, null);
+    }
+
+    ReusePortTopology(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
         super(config, metrics);
+        this.role = role;
     }
 
     @Override
     public InetSocketAddress start() throws InterruptedException {
         ServerConfig config = resources.config;
         ReusePortParameters topology = config.topology().parameters(ReusePortParameters.class);
-        int port = config.bind().port();
-        InetSocketAddress first = null;
         for (int i = 0; i < topology.listeners(); i++) {
             int index = i;
             ListenerStats listener = resources.metrics.addListener(index);
@@ -42,16 +67,68 @@ public final class ReusePortTopology extends EventLoopTopology {
                 boss = resources.newGroup(1, n -> "topo-boss-" + index);
                 workers = resources.newGroup(topology.workersPerListener(), n -> "topo-worker-" + index + "-" + n);
             }
-            Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, workers);
-            ServerBootstrap b = resources.bootstrap(boss, workers, listener, loops)
+            listeners.add(new Listener(boss, workers, listener, resources.registerLoops(listener, workers)));
+        }
+        if (role != null) {
+            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(), new Lent());
+            return new InetSocketAddress(config.bind().host(), config.bind().port());
+        }
+        int port = config.bind().port();
+        InetSocketAddress first = null;
+        for (Listener l : listeners) {
+            ServerBootstrap b = resources.bootstrap(l.boss, l.workers, l.stats, l.loops)
                     .option(EpollChannelOption.SO_REUSEPORT, true);
             // With port 0 the first socket gets an ephemeral port; the others must join that one.
-            InetSocketAddress bound = resources.bind(b, listener, config.bind().host(),
+            InetSocketAddress bound = resources.bind(b, l.stats, config.bind().host(),
                     first == null ? port : first.getPort());
             if (first == null) {
                 first = bound;
             }
         }
         return first;
+    }
+
+    /** Takes the listening sockets the master lends, in listener order, and accepts on each as it arrives. */
+    @Sharable
+    private final class Lent extends ChannelInboundHandlerAdapter {
+        private int next;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            int fd = ((FileDescriptor) msg).intValue();
+            if (next >= listeners.size() || resources.draining()) {
+                log.warn("a listening socket beyond the {} this worker has: ignored", listeners.size());
+                return;
+            }
+            int index = next++;
+            Listener l = listeners.get(index);
+            // Registered, not bound: the socket already listens (the master bound it), this process only accepts.
+            resources.bootstrap(l.boss, l.workers, l.stats, l.loops, () -> new EpollServerSocketChannel(fd))
+                    .register().addListener(f -> {
+                        if (!f.isSuccess()) {
+                            log.error("cannot accept on the lent socket {}: {}", index, f.cause().getMessage());
+                            return;
+                        }
+                        Channel ch = ((ChannelFuture) f).channel();
+                        resources.hold(ch);
+                        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+                        // On the listener's own loop: its thread is the acceptor.
+                        l.stats.bound(new InetSocketAddress(resources.config.bind().host(), port),
+                                Thread.currentThread().getName());
+                    });
+        }
+    }
+
+    /** One listener's loops and counters. */
+    private record Listener(EventLoopGroup boss, EventLoopGroup workers, ListenerStats stats,
+            Map<EventLoop, LoopStats> loops) {
+    }
+
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        if (handoff != null) {
+            handoff.close().await();
+        }
+        super.stop(drainTimeout);
     }
 }

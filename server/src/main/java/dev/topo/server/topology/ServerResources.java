@@ -156,6 +156,11 @@ final class ServerResources {
         return bound;
     }
 
+    /** Remembers a listening channel opened elsewhere, so that a stop closes it first like the others. */
+    void hold(Channel listener) {
+        listeners.add(listener);
+    }
+
     /** The listening channels opened so far, in order. */
     List<Channel> listeners() {
         return List.copyOf(listeners);

@@ -5,6 +5,7 @@ import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
 import dev.topo.server.process.WorkerProcess;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,10 @@ abstract class SupervisedTopology extends MasterTopology {
 
     @Override
     public Map<String, Object> report() {
-        return Map.of("workers", supervisor().report());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("workers", supervisor().report());
+        doc.put("standby", supervisor().standbyReport());
+        return doc;
     }
 
     @Override

@@ -17,13 +17,14 @@ public final class Topologies {
     }
 
     /**
-     * As above; a worker process with a {@code role} serves the connections its master passes it instead of
-     * accepting its own (a process-reuseport worker has none: its master hands it a plain reuseport configuration).
+     * As above, for a worker process with the {@code role} its master gave it: a process-fd-passing or
+     * process-per-connection worker serves the connections its master passes it, a process-reuseport worker (whose
+     * configuration is a reuseport one) accepts on the listening sockets its master lends it.
      */
     public static Topology create(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
         return switch (config.topology().kind()) {
             case SINGLE_ACCEPTOR -> new SingleAcceptorTopology(config, metrics);
-            case REUSEPORT -> new ReusePortTopology(config, metrics);
+            case REUSEPORT -> new ReusePortTopology(config, metrics, role);
             case SHARED_LISTENER -> new SharedListenerTopology(config, metrics);
             case ITERATIVE -> new IterativeTopology(config, metrics);
             case THREAD_PER_CONNECTION -> new ThreadPerConnectionTopology(config, metrics);

@@ -1,6 +1,5 @@
 package dev.topo.server.hostile;
 
-import static dev.topo.server.hostile.Probes.AT_ONCE;
 import static dev.topo.server.hostile.Probes.GET;
 import static dev.topo.server.hostile.Probes.check;
 import static dev.topo.server.hostile.Probes.closedWithin;
@@ -40,14 +39,14 @@ final class ConnectionCases {
                 + "X-F: 1\r\n".repeat(limits.maxHeaderSize() / 16) + "\r\n", 200));
         cases.add(of("flood", "a hundred connections opened and dropped", ConnectionCases::connectionFlood));
 
-        cases.add(of("half-closed", "a request, then FIN", (a, l) -> halfClosed(a, GET, 200)));
-        cases.add(of("half-closed", "three pipelined, then FIN", (a, l) -> halfClosed(a, GET + GET + GET,
+        cases.add(of("half-closed", "a request, then FIN", (a, l) -> halfClosed(a, l, GET, 200)));
+        cases.add(of("half-closed", "three pipelined, then FIN", (a, l) -> halfClosed(a, l, GET + GET + GET,
                 200, 200, 200)));
-        cases.add(of("half-closed", "a slow request, then FIN", (a, l) -> halfClosed(a,
+        cases.add(of("half-closed", "a slow request, then FIN", (a, l) -> halfClosed(a, l,
                 "GET /work?sleep=200ms HTTP/1.1\r\nHost: h\r\n\r\n", 200)));
-        cases.add(of("half-closed", "an echo, then FIN", (a, l) -> halfClosed(a,
+        cases.add(of("half-closed", "an echo, then FIN", (a, l) -> halfClosed(a, l,
                 "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello", 200)));
-        cases.add(of("half-closed", "FIN before any request", (a, l) -> halfClosed(a, "")));
+        cases.add(of("half-closed", "FIN before any request", (a, l) -> halfClosed(a, l, "")));
         cases.add(of("half-closed", "FIN in the middle of a head", ConnectionCases::finMidHead));
 
         cases.add(of("reset", "reset right after connecting", (a, l) -> reset(a, "")));
@@ -98,7 +97,7 @@ final class ConnectionCases {
             }
             c.send(all.toString());
             for (int i = 0; i < n; i++) {
-                Response r = c.read(AT_ONCE);
+                Response r = c.read(limits.atOnce());
                 check(r.status() == 200 && r.body().length == i % 97, "response " + i + " out of order or lost");
             }
         }
@@ -118,14 +117,15 @@ final class ConnectionCases {
     }
 
     /** Sends {@code raw}, shuts the output: every request is still answered, then the server closes. */
-    private static void halfClosed(InetSocketAddress address, String raw, int... statuses) throws IOException {
+    private static void halfClosed(InetSocketAddress address, SuiteLimits limits, String raw, int... statuses)
+            throws IOException {
         try (HostileClient c = new HostileClient(address)) {
             c.send(raw).halfClose();
             for (int status : statuses) {
-                Response r = c.read(AT_ONCE);
+                Response r = c.read(limits.atOnce());
                 check(r.status() == status, "expected " + status + " after the FIN, got " + r.status());
             }
-            closedWithin(c, AT_ONCE, "after the last answer to a half-closed client");
+            closedWithin(c, limits.atOnce(), "after the last answer to a half-closed client");
         }
     }
 
@@ -133,7 +133,7 @@ final class ConnectionCases {
         try (HostileClient c = new HostileClient(address)) {
             c.send("GET / HTTP/1.1\r\nHost: h\r\nX-Cut: ").halfClose();
             // Either a 400 for the cut request or a plain close is right; an answer that waits is not.
-            long took = c.awaitClosed(AT_ONCE);
+            long took = c.awaitClosed(limits.atOnce());
             check(took >= 0, "a half-closed client with half a request is let go at once");
         }
     }
@@ -161,9 +161,9 @@ final class ConnectionCases {
             throws IOException, InterruptedException {
         try (HostileClient c = new HostileClient(address)) {
             c.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + (limits.maxBodySize() + 1) + "\r\n\r\n");
-            Response r = c.read(AT_ONCE);
+            Response r = c.read(limits.atOnce());
             check(r.status() == 413, "expected 413, got " + r.status());
-            long eof = c.awaitClosed(AT_ONCE);
+            long eof = c.awaitClosed(limits.atOnce());
             check(eof >= 0, "the output is shut right after the 413");
             for (int i = 0; i < 4; i++) {
                 c.send("z".repeat(1024));

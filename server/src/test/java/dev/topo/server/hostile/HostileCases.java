@@ -47,7 +47,12 @@ public final class HostileCases {
      */
     public static List<Outcome> run(InetSocketAddress address, SuiteLimits limits, Set<Need> provided, int parallel)
             throws InterruptedException {
-        List<HostileCase> cases = all(limits);
+        return run(address, limits, provided, parallel, all(limits));
+    }
+
+    /** As above, for {@code cases} only. */
+    public static List<Outcome> run(InetSocketAddress address, SuiteLimits limits, Set<Need> provided, int parallel,
+            List<HostileCase> cases) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "hostile-client");
             t.setDaemon(true);
@@ -87,7 +92,7 @@ public final class HostileCases {
         long start = System.nanoTime();
         try {
             c.probe().run(address, limits);
-            Probes.servesNextClient(address);
+            Probes.servesNextClient(address, limits);
             return new Outcome(c, null, false, (System.nanoTime() - start) / 1_000_000);
         } catch (Throwable t) {
             return new Outcome(c, t, false, (System.nanoTime() - start) / 1_000_000);

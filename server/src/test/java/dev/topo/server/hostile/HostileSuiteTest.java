@@ -74,7 +74,7 @@ class HostileSuiteTest {
         int fdsBefore;
         int fdsAfter;
         try {
-            Probes.servesNextClient(server.address());
+            Probes.servesNextClient(server.address(), limits);
             awaitNoConnections(server);
             fdsBefore = openFds();
             outcomes = HostileCases.run(server.address(), limits, provided,

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Turns Netty's leak reports into test failures. The paranoid detector only logs a leak, and only when a later
  * allocation finds the collected, unreleased buffer; this listens on the buffer detector and makes that happen.
  */
-final class LeakWatch {
+public final class LeakWatch {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static boolean installed;
 
@@ -20,7 +20,7 @@ final class LeakWatch {
     }
 
     /** Starts listening (once per JVM); the detector is a static field Netty does not expose. */
-    static synchronized void install() throws ReflectiveOperationException {
+    public static synchronized void install() throws ReflectiveOperationException {
         if (installed) {
             return;
         }
@@ -32,7 +32,7 @@ final class LeakWatch {
     }
 
     /** Collects garbage and allocates until any unreleased buffer would have been reported; returns the reports. */
-    static List<String> leaksSoFar() throws InterruptedException {
+    public static List<String> leaksSoFar() throws InterruptedException {
         for (int round = 0; round < 3; round++) {
             System.gc();
             Thread.sleep(50);
@@ -44,7 +44,7 @@ final class LeakWatch {
         return List.copyOf(LEAKS);
     }
 
-    static boolean paranoid() {
+    public static boolean paranoid() {
         return ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID;
     }
 }

@@ -12,8 +12,6 @@ import java.util.Set;
 
 /** The shapes most hostile cases share: refused with a status, served, cut off in time. */
 final class Probes {
-    /** An answer that should come at once comes well within this. */
-    static final Duration AT_ONCE = Duration.ofSeconds(2);
     static final String GET = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
 
     private Probes() {
@@ -35,10 +33,10 @@ final class Probes {
 
     /** Reads a refusal with {@code status} and waits for the close that must follow it. */
     static void expectRefusal(HostileClient c, int status, SuiteLimits limits) throws IOException {
-        Response r = c.read(AT_ONCE);
+        Response r = c.read(limits.atOnce());
         check(r.status() == status, "expected " + status + ", got " + r.status() + ": " + r.text().trim());
         check(r.closes(), "a refusal says Connection: close, got " + r.headers());
-        closedWithin(c, limits.lingerTimeout().plus(AT_ONCE), "after the " + status);
+        closedWithin(c, limits.lingerTimeout().plus(limits.atOnce()), "after the " + status);
     }
 
     /** Every request in {@code raw} is answered, in order, with {@code statuses}; the connection stays usable. */
@@ -47,11 +45,11 @@ final class Probes {
             try (HostileClient c = new HostileClient(address)) {
                 c.send(raw);
                 for (int i = 0; i < statuses.length; i++) {
-                    Response r = c.read(AT_ONCE);
+                    Response r = c.read(limits.atOnce());
                     check(r.status() == statuses[i], "response " + (i + 1) + ": expected " + statuses[i] + ", got "
                             + r.status() + ": " + r.text().trim());
                 }
-                check(c.send(GET).read(AT_ONCE).status() == 200, "the connection serves the next request");
+                check(c.send(GET).read(limits.atOnce()).status() == 200, "the connection serves the next request");
             }
         });
     }
@@ -95,11 +93,12 @@ final class Probes {
      * A GET / on a new connection is answered 200: the server survived the case. A thread pool whose queue is still
      * full of the case's connections answers 503 (as documented); that is asked again for up to 3 s.
      */
-    static void servesNextClient(InetSocketAddress address) throws IOException, InterruptedException {
+    static void servesNextClient(InetSocketAddress address, SuiteLimits limits)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (true) {
             try (HostileClient c = new HostileClient(address)) {
-                Response r = c.send(GET).read(Duration.ofSeconds(5));
+                Response r = c.send(GET).read(limits.atOnce().plusSeconds(3));
                 if (r.status() == 503 && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                     continue;

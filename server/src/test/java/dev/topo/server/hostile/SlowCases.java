@@ -1,6 +1,5 @@
 package dev.topo.server.hostile;
 
-import static dev.topo.server.hostile.Probes.AT_ONCE;
 import static dev.topo.server.hostile.Probes.check;
 import static dev.topo.server.hostile.Probes.closedWithin;
 import static dev.topo.server.hostile.Probes.of;
@@ -55,11 +54,11 @@ final class SlowCases {
                     c.send(piece);
                 }
             }
-            Response r = c.read(AT_ONCE);
+            Response r = c.read(limits.atOnce());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             check(r.status() == status, "expected " + status + ", got " + r.status());
             onTime(took, limits.requestTimeout(), limits, "answered " + status);
-            closedWithin(c, limits.lingerTimeout().plus(AT_ONCE), "after the " + status);
+            closedWithin(c, limits.lingerTimeout().plus(limits.atOnce()), "after the " + status);
         }
     }
 
@@ -99,12 +98,12 @@ final class SlowCases {
         try (HostileClient c = new HostileClient(address)) {
             long start = System.nanoTime();
             c.send(raw);
-            Duration budget = limit.plus(limits.slack()).plus(AT_ONCE);
+            Duration budget = limit.plus(limits.slack()).plus(limits.atOnce());
             if (status != 0) {
                 Response r = c.read(budget);
                 check(r.status() == status, "expected " + status + ", got " + r.status());
                 onTime(Duration.ofNanos(System.nanoTime() - start), limit, limits, "answered " + status);
-                closedWithin(c, limits.lingerTimeout().plus(AT_ONCE), "after the " + status);
+                closedWithin(c, limits.lingerTimeout().plus(limits.atOnce()), "after the " + status);
             } else {
                 closedWithin(c, budget, "while silent");
                 check(c.nothingAvailable(), "closed without a response");
@@ -115,9 +114,9 @@ final class SlowCases {
 
     private static void idleAfterResponse(InetSocketAddress address, SuiteLimits limits) throws IOException {
         try (HostileClient c = new HostileClient(address)) {
-            check(c.send(Probes.GET).read(AT_ONCE).status() == 200, "served");
+            check(c.send(Probes.GET).read(limits.atOnce()).status() == 200, "served");
             long start = System.nanoTime();
-            closedWithin(c, limits.idleTimeout().plus(limits.slack()).plus(AT_ONCE), "while idle");
+            closedWithin(c, limits.idleTimeout().plus(limits.slack()).plus(limits.atOnce()), "while idle");
             onTime(Duration.ofNanos(System.nanoTime() - start), limits.idleTimeout(), limits, "closed");
         }
     }
@@ -126,9 +125,9 @@ final class SlowCases {
     private static void partialBehindSlow(InetSocketAddress address, SuiteLimits limits) throws IOException {
         try (HostileClient c = new HostileClient(address)) {
             c.send("GET /work?sleep=100ms HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\n");
-            check(c.read(AT_ONCE).status() == 200, "the slow request is served");
+            check(c.read(limits.atOnce()).status() == 200, "the slow request is served");
             long start = System.nanoTime();
-            Response r = c.read(limits.requestTimeout().plus(limits.slack()).plus(AT_ONCE));
+            Response r = c.read(limits.requestTimeout().plus(limits.slack()).plus(limits.atOnce()));
             check(r.status() == 408, "expected 408, got " + r.status());
             onTime(Duration.ofNanos(System.nanoTime() - start), limits.requestTimeout(), limits, "answered 408");
         }
@@ -146,7 +145,7 @@ final class SlowCases {
             c.socket().setReceiveBufferSize(64 * 1024);
             c.send("GET /work?bytes=256KiB HTTP/1.1\r\nHost: h\r\n\r\n".repeat(requests));
             Thread.sleep(limits.sendTimeout().plus(limits.slack()).toMillis() + 300);
-            Probes.servesNextClient(address);
+            Probes.servesNextClient(address, limits);
             long received = 0;
             InputStream in = c.socket().getInputStream();
             c.socket().setSoTimeout(5_000);

@@ -51,13 +51,13 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
         // RFC 9112 §3.2: 400 for an HTTP/1.1 request without Host, with more than one, or with an invalid one.
         if (hosts.size() > 1) {
-            return new RejectedRequest(Status.BAD_REQUEST, "more than one Host header (RFC 9112 §3.2)");
+            return new RejectedRequest(Status.BAD_REQUEST, "more than one Host header (RFC 9112 section 3.2)");
         }
         if (hosts.isEmpty() && version.minorVersion() >= 1) {
-            return new RejectedRequest(Status.BAD_REQUEST, "HTTP/1.1 request without a Host header (RFC 9112 §3.2)");
+            return new RejectedRequest(Status.BAD_REQUEST, "a request without a Host header in HTTP/1.1 (RFC 9112 section 3.2)");
         }
         if (hosts.size() == 1 && !isValidHost(hosts.get(0))) {
-            return new RejectedRequest(Status.BAD_REQUEST, "invalid Host header (RFC 9112 §3.2, RFC 3986 §3.2.2)");
+            return new RejectedRequest(Status.BAD_REQUEST, "invalid Host header (RFC 9112 section 3.2, RFC 3986 section 3.2.2)");
         }
         return transferCodingProblem(req);
     }
@@ -71,16 +71,16 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             return null;
         }
         if (uri.equals("*")) {
-            return method == HttpMethod.OPTIONS ? null : "'*' is a request target for OPTIONS only (RFC 9112 §3.2.4)";
+            return method == HttpMethod.OPTIONS ? null : "'*' is a request target for OPTIONS only (RFC 9112 section 3.2.4)";
         }
         if (method == HttpMethod.CONNECT) {
-            return isValidHost(uri) ? null : "CONNECT needs host:port as its target (RFC 9112 §3.2.3)";
+            return isValidHost(uri) ? null : "CONNECT needs host:port as its target (RFC 9112 section 3.2.3)";
         }
         int colon = uri.indexOf("://");
         if (colon > 0 && isScheme(uri.substring(0, colon))) {
             return null;
         }
-        return "request target '" + shorten(uri) + "' is not a path or an absolute URI (RFC 9112 §3.2)";
+        return "request target '" + shorten(uri) + "' is not a path or an absolute URI (RFC 9112 section 3.2)";
     }
 
     /**
@@ -94,7 +94,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
                 String c = coding.trim();
                 if (!c.equalsIgnoreCase("chunked")) {
                     return new RejectedRequest(Status.NOT_IMPLEMENTED, "transfer coding '" + shorten(c)
-                            + "' is not supported (expected: chunked; RFC 9112 §6.1)");
+                            + "' is not supported (expected: chunked; RFC 9112 section 6.1)");
                 }
             }
         }

@@ -234,7 +234,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     return bareCr();
                 }
                 if (++emptyLines > MAX_EMPTY_LINES) {
-                    return "more than " + MAX_EMPTY_LINES + " empty lines before the request line (RFC 9112 §2.2)";
+                    return "more than " + MAX_EMPTY_LINES + " empty lines before the request line (RFC 9112 section 2.2)";
                 }
                 head = Head.BEFORE_REQUEST;
             }
@@ -245,7 +245,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     return bareLf();
                 } else if (b < 0x20 || b == 0x7f) {
                     // RFC 9112 §3: single spaces separate the request line's parts; RFC 3986 allows no controls.
-                    return "control character " + hex(b) + " in the request line (RFC 9112 §3)";
+                    return "control character " + hex(b) + " in the request line (RFC 9112 section 3)";
                 }
             }
             case CR_LINE -> {
@@ -259,7 +259,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     head = Head.CR_END;
                 } else if (b == ' ' || b == '\t') {
                     // RFC 9112 §5.2 (obs-fold) and §2.2 (whitespace before the first field): reject with 400.
-                    return "a field line starts with whitespace (obsolete line folding, RFC 9112 §5.2)";
+                    return "a field line starts with whitespace (obsolete line folding, RFC 9112 section 5.2)";
                 } else {
                     head = Head.FIELD;
                     return fieldByte(b);
@@ -289,18 +289,18 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             return bareLf();
         }
         if ((b < 0x20 && b != '\t') || b == 0x7f) {
-            return "control character " + hex(b) + " in a header field (RFC 9110 §5.5)";
+            return "control character " + hex(b) + " in a header field (RFC 9110 section 5.5)";
         }
         return null;
     }
 
     /** RFC 9112 §2.2: a bare CR is invalid; this server rejects it rather than read it as a space. */
     private static String bareCr() {
-        return "bare CR in the request head (RFC 9112 §2.2)";
+        return "bare CR in the request head (RFC 9112 section 2.2)";
     }
 
     private static String bareLf() {
-        return "bare LF in the request head: lines end with CRLF (RFC 9112 §2.2)";
+        return "bare LF in the request head: lines end with CRLF (RFC 9112 section 2.2)";
     }
 
     /** RFC 9110 §5.6.2: tchar. */

@@ -39,8 +39,8 @@ public record SuiteLimits(Duration requestTimeout, Duration idleTimeout, Duratio
                 + "}\nwork: {maxCpu: 10ms, maxSleep: 2s, maxBytes: 256KiB}\n";
     }
 
-    /** How long after its deadline a timeout may fire and still count as on time. */
+    /** How long after its deadline a timeout may fire and still count as on time: 1 s with the shipped limits. */
     public Duration slack() {
-        return Duration.ofMillis(Math.max(400, requestTimeout.toMillis() / 5));
+        return requestTimeout.compareTo(Duration.ofSeconds(5)) >= 0 ? Duration.ofSeconds(1) : Duration.ofMillis(400);
     }
 }

@@ -6,12 +6,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
 
 /**
- * First handler of every connection: enforces limits.maxConnections and counts connections and bytes on the loop
- * that serves them. Sits at the head so it sees raw bytes both ways.
+ * First handler of every connection: enforces limits.maxConnections (where the listener did not already) and counts
+ * connections and bytes on the loop that serves them. Sits at the head so it sees raw bytes both ways.
  */
-final class ConnectionMetricsHandler extends ChannelDuplexHandler {
+public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
+    /** Set on a connection whose slot under limits.maxConnections was claimed when it was accepted. */
+    public static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("topo.admitted");
+
     private final ServerMetrics metrics;
     private final LoopStats loop;
     private boolean counted;
@@ -23,7 +27,10 @@ final class ConnectionMetricsHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!metrics.tryOpenConnection()) {
+        // Event-loop listeners admit before the connection gets here (this handler then owns the slot); blocking
+        // kinds and passed fds do not.
+        boolean admitted = ctx.channel().attr(ADMITTED).compareAndSet(Boolean.TRUE, Boolean.FALSE);
+        if (!admitted && !metrics.tryOpenConnection()) {
             ctx.close();
             return;
         }

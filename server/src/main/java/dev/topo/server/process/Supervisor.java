@@ -91,6 +91,8 @@ public final class Supervisor {
         volatile boolean readyOnce;
         /** When its current worker started, or took the slot over from standby: its age when it dies. */
         volatile long since;
+        /** When its last worker exited: how long the slot went without one. */
+        volatile long diedAt;
 
         Slot(int index, RestartPolicy policy) {
             this.index = index;
@@ -190,7 +192,8 @@ public final class Supervisor {
         worker.onExit().thenAccept(code -> exited(slot, worker, code));
         listener.ready(slot.index, worker);
         slot.state = "running";
-        log.info("{} (pid {}) took over slot {}", worker.name(), worker.pid(), slot.index);
+        log.info("{} (pid {}) serves slot {} again, {} ms after its worker exited (a standby took over)",
+                worker.name(), worker.pid(), slot.index, (System.nanoTime() - slot.diedAt) / 1_000_000);
         return worker;
     }
 
@@ -207,12 +210,17 @@ public final class Supervisor {
             // Wired first (fd-passing connects its handoff channel), so that "running" means it gets connections.
             listener.ready(slot.index, worker);
             slot.state = "running";
+            if (slot.readyOnce) {
+                log.info("{} (pid {}) serves slot {} again, {} ms after its worker exited (a new process)",
+                        worker.name(), worker.pid(), slot.index, (System.nanoTime() - slot.diedAt) / 1_000_000);
+            }
             slot.readyOnce = true;
             return ready;
         });
     }
 
     private void exited(Slot slot, WorkerProcess worker, int code) {
+        slot.diedAt = System.nanoTime();
         slot.lastExitCode = code;
         listener.exited(slot.index, worker);
         if (!restarting) {

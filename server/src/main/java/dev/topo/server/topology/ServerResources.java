@@ -52,6 +52,8 @@ final class ServerResources {
     final ServerMetrics metrics;
     final TransportChoice transport;
     final Pipelines pipelines;
+    /** On every listening channel, ahead of the acceptor: the connection limit before any per-connection work. */
+    final ConnectionAdmission admission;
     private final EventExecutorGroup offload;
     private final ChannelGroup connections = new DefaultChannelGroup("topo-connections", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> groups = new CopyOnWriteArrayList<>();
@@ -66,6 +68,7 @@ final class ServerResources {
         this.offload = offloadThreads == 0 ? null
                 : new DefaultEventExecutorGroup(offloadThreads, new LoopThreads(i -> "topo-offload-" + i));
         this.pipelines = new Pipelines(config, metrics, offload);
+        this.admission = new ConnectionAdmission(metrics);
     }
 
     /** A group of {@code threads} loops named by {@code name(1..threads)}. */
@@ -118,6 +121,7 @@ final class ServerResources {
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(listen.acceptBatch()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(admission)
                 .childHandler(initializer(listener, loops));
         if (transport.epoll() && listen.deferAccept()) {
             // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.

@@ -7,6 +7,7 @@ import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -48,17 +49,27 @@ public final class SharedListenerTopology extends EventLoopTopology {
             // Each loop serves what it accepts: the listening channel's child group is its own loop.
             if (fd < 0) {
                 ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops)
-                        .handler(new AcceptCounter(loops.get(loop)));
+                        .handler(listenerHandlers(loops.get(loop)));
                 address = resources.bind(b, listener, config.bind().host(), config.bind().port());
                 fd = ((EpollServerSocketChannel) resources.listeners().get(0)).fd().intValue();
             } else {
                 int shared = fd;
                 ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops,
-                        () -> new EpollServerSocketChannel(shared)).handler(new AcceptCounter(loops.get(loop)));
+                        () -> new EpollServerSocketChannel(shared)).handler(listenerHandlers(loops.get(loop)));
                 borrowers.add(b.register().sync().channel());
             }
         }
         return address;
+    }
+
+    /** Each listening channel counts its empty wake-ups, then admits under the connection limit. */
+    private ChannelInitializer<Channel> listenerHandlers(LoopStats loop) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new AcceptCounter(loop), resources.admission);
+            }
+        };
     }
 
     @Override

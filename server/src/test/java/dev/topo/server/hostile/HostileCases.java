@@ -3,7 +3,6 @@ package dev.topo.server.hostile;
 import dev.topo.server.hostile.HostileCase.Need;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Every hostile case, and a runner: each case, then a fresh client that must be served. Used by the test suite and,
- * through {@link #main}, by {@code bench/hostile.sh} against a running server.
+ * Every hostile case, and a runner: each case, then a fresh client that must be served. Used by the test suites and,
+ * through {@link HostileBench}, by {@code bench/hostile.sh} against a running server.
  */
 public final class HostileCases {
     private HostileCases() {
@@ -97,35 +96,5 @@ public final class HostileCases {
         } catch (Throwable t) {
             return new Outcome(c, t, false, (System.nanoTime() - start) / 1_000_000);
         }
-    }
-
-    /**
-     * {@code java -cp ... dev.topo.server.hostile.HostileCases PORT [all|concurrency|none]}: runs every case the
-     * server provides for against the server on 127.0.0.1:PORT with the shipped limits, prints one line per failure
-     * and {@code handled N/M}. {@code concurrency} is for the blocking kinds, {@code none} for iterative.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));
-        String needs = args.length > 1 ? args[1] : "all";
-        Set<Need> provided = switch (needs) {
-            case "none" -> EnumSet.noneOf(Need.class);
-            case "concurrency" -> EnumSet.of(Need.CONCURRENCY);
-            default -> EnumSet.allOf(Need.class);
-        };
-        List<Outcome> outcomes = run(address, SuiteLimits.shipped(), provided, needs.equals("none") ? 1 : 16);
-        int ran = 0;
-        int passed = 0;
-        for (Outcome o : outcomes) {
-            if (o.skipped()) {
-                continue;
-            }
-            ran++;
-            if (o.passed()) {
-                passed++;
-            } else {
-                System.out.println("FAILED " + o.hostileCase() + ": " + o.failure());
-            }
-        }
-        System.out.println("handled " + passed + "/" + ran + " (" + (outcomes.size() - ran) + " not applicable)");
     }
 }

@@ -53,7 +53,7 @@ class HostileSuiteTest {
                 Arguments.of("iterative", "topology: {kind: iterative}\n", EnumSet.noneOf(Need.class)),
                 Arguments.of("thread-per-connection", "topology: {kind: thread-per-connection, threads: platform}\n",
                         blocking),
-                Arguments.of("thread-pool", "topology: {kind: thread-pool, workers: 24, queue: 32}\n", blocking));
+                Arguments.of("thread-pool", "topology: {kind: thread-pool, workers: 24, queue: 256}\n", blocking));
     }
 
     @Parameter(0)

@@ -62,6 +62,7 @@ final class SlowCases {
         }
     }
 
+    /** One body byte every eighth of the request timeout to {@code /echo}, reading what comes back, until cut. */
     private static void echoTrickled(InetSocketAddress address, SuiteLimits limits)
             throws IOException, InterruptedException {
         long pause = Math.min(100, limits.requestTimeout().toMillis() / 8);
@@ -70,24 +71,24 @@ final class SlowCases {
             c.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + limits.maxBodySize() + "\r\n\r\n");
             long deadline = start + limits.requestTimeout().plus(limits.slack()).plusSeconds(1).toNanos();
             InputStream in = c.socket().getInputStream();
-            c.socket().setSoTimeout((int) pause);
+            c.socket().setSoTimeout(1);
             byte[] sink = new byte[4096];
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (in.read(sink) < 0) {
-                        break;
-                    }
-                } catch (java.net.SocketTimeoutException quiet) {
-                    // nothing echoed yet
-                } catch (java.net.SocketException reset) {
-                    break;
-                }
+            boolean closed = false;
+            while (!closed && System.nanoTime() < deadline) {
                 try {
                     c.send("e");
-                } catch (IOException closed) {
-                    break;
+                    Thread.sleep(pause);
+                    // Drain what was echoed; a read that waits 1 ms for more ends the draining.
+                    while (!closed) {
+                        closed = in.read(sink) < 0;
+                    }
+                } catch (java.net.SocketTimeoutException drained) {
+                    // nothing more for now
+                } catch (IOException cut) {
+                    closed = true;
                 }
             }
+            check(closed, "the echo was not cut");
             onTime(Duration.ofNanos(System.nanoTime() - start), limits.requestTimeout(), limits, "cut");
         }
     }

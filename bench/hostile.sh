@@ -39,14 +39,16 @@ trap cleanup EXIT
 topology() {
     case $1 in
         single-acceptor) echo "topology: {kind: single-acceptor, workers: 2}" ;;
-        single-acceptor-offload) printf 'topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 4}\n' ;;
+        single-acceptor-offload)
+            printf 'topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 4}\n' ;;
         reuseport) echo "topology: {kind: reuseport, listeners: 2, workersPerListener: 0}" ;;
         reuseport-pools) echo "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}" ;;
         shared-listener) echo "topology: {kind: shared-listener, loops: 2}" ;;
         iterative) echo "topology: {kind: iterative}" ;;
         thread-per-connection) echo "topology: {kind: thread-per-connection}" ;;
         thread-pool) echo "topology: {kind: thread-pool, workers: 24, queue: 256}" ;;
-        process-reuseport) echo "topology: {kind: process-reuseport, processes: 2, listeners: 1, workersPerListener: 0}" ;;
+        process-reuseport)
+            echo "topology: {kind: process-reuseport, processes: 2, listeners: 1, workersPerListener: 0}" ;;
         process-fd-passing) echo "topology: {kind: process-fd-passing, processes: 2, workers: 1}" ;;
         *) echo "unknown kind $1" >&2; return 1 ;;
     esac
@@ -130,7 +132,8 @@ for kind in $KINDS; do
     warm_up
     serial=""
     [[ $kind == iterative ]] && serial=serial
-    "$JAVA" -cp "$cp" dev.topo.server.hostile.HostileBench trickle "$port" 10000 $serial | tee "$out/$kind-trickle.txt" >&2
+    "$JAVA" -cp "$cp" dev.topo.server.hostile.HostileBench trickle "$port" 10000 $serial \
+        | tee "$out/$kind-trickle.txt" >&2
     header=$(awk '/^header-trickle/ {print $2 " s (" $4 ")"}' "$out/$kind-trickle.txt")
     body=$(awk '/^body-trickle/ {print $2 " s (" $4 ")"}' "$out/$kind-trickle.txt")
     before=$(rss_kib)
@@ -149,7 +152,8 @@ for kind in $KINDS; do
 
     printf '%s\n%s\n%s\n' "$base" "$(topology "$kind")" "$(cat "$work/suite-limits.yaml")" >"$work/suite.yaml"
     start_server "$work/suite.yaml" "$out/$kind-suite.log"
-    "$JAVA" -cp "$cp" dev.topo.server.hostile.HostileBench suite "$port" "$(needs "$kind")" >"$out/$kind-suite.txt" 2>&1 || true
+    "$JAVA" -cp "$cp" dev.topo.server.hostile.HostileBench suite "$port" "$(needs "$kind")" \
+        >"$out/$kind-suite.txt" 2>&1 || true
     grep -v '^suite:' "$out/$kind-suite.txt" >&2 || true
     suite=$(grep -o 'handled [0-9]*/[0-9]*' "$out/$kind-suite.txt" | awk '{print $2}')
     stop_server
@@ -158,7 +162,9 @@ for kind in $KINDS; do
 done
 
 {
-    echo "| topology | header trickle cut | body trickle cut | RSS under a ${FLOOD_SECONDS}s never-reading client | times cut | hostile suite |"
+    printf '| topology | header trickle cut | body trickle cut | RSS under a %ss never-reading client | times cut |' \
+        "$FLOOD_SECONDS"
+    echo " hostile suite |"
     echo "|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo "| process-per-connection | skipped | skipped | skipped | skipped | skipped (a JVM per connection) |"

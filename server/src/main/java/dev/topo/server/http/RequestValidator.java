@@ -54,10 +54,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             return new RejectedRequest(Status.BAD_REQUEST, "more than one Host header (RFC 9112 section 3.2)");
         }
         if (hosts.isEmpty() && version.minorVersion() >= 1) {
-            return new RejectedRequest(Status.BAD_REQUEST, "a request without a Host header in HTTP/1.1 (RFC 9112 section 3.2)");
+            return new RejectedRequest(Status.BAD_REQUEST,
+                    "a request without a Host header in HTTP/1.1 (RFC 9112 section 3.2)");
         }
         if (hosts.size() == 1 && !isValidHost(hosts.get(0))) {
-            return new RejectedRequest(Status.BAD_REQUEST, "invalid Host header (RFC 9112 section 3.2, RFC 3986 section 3.2.2)");
+            return new RejectedRequest(Status.BAD_REQUEST,
+                    "invalid Host header (RFC 9112 section 3.2, RFC 3986 section 3.2.2)");
         }
         return transferCodingProblem(req);
     }
@@ -71,7 +73,8 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             return null;
         }
         if (uri.equals("*")) {
-            return method == HttpMethod.OPTIONS ? null : "'*' is a request target for OPTIONS only (RFC 9112 section 3.2.4)";
+            return method == HttpMethod.OPTIONS ? null
+                    : "'*' is a request target for OPTIONS only (RFC 9112 section 3.2.4)";
         }
         if (method == HttpMethod.CONNECT) {
             return isValidHost(uri) ? null : "CONNECT needs host:port as its target (RFC 9112 section 3.2.3)";

@@ -234,7 +234,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     return bareCr();
                 }
                 if (++emptyLines > MAX_EMPTY_LINES) {
-                    return "more than " + MAX_EMPTY_LINES + " empty lines before the request line (RFC 9112 section 2.2)";
+                    return "more than " + MAX_EMPTY_LINES
+                            + " empty lines before the request line (RFC 9112 section 2.2)";
                 }
                 head = Head.BEFORE_REQUEST;
             }

@@ -74,7 +74,8 @@ public final class HostileBench {
 
     /** Writes pipelined requests without reading for {@code length}; reconnects each time the server cuts it. */
     private static void flood(InetSocketAddress address, Duration length) throws InterruptedException {
-        byte[] batch = "GET /work?bytes=64KiB HTTP/1.1\r\nHost: h\r\n\r\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
+        byte[] batch = "GET /work?bytes=64KiB HTTP/1.1\r\nHost: h\r\n\r\n".repeat(64)
+                .getBytes(StandardCharsets.US_ASCII);
         long end = System.nanoTime() + length.toNanos();
         long sent = 0;
         int cuts = 0;

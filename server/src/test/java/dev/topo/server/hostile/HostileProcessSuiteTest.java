@@ -45,7 +45,8 @@ class HostileProcessSuiteTest {
     private static final Set<String> PER_CONNECTION_CASES = Set.of("bare CR line ends", "HTTP/1.1 without Host",
             "request line over the limit", "Content-Length with Transfer-Encoding (CL.TE)",
             "a thousand pipelined requests in one write", "three pipelined, then FIN",
-            "reset in the middle of a head", "HTTP/2 prior-knowledge preface", "input after a 413 is drained, not reset");
+            "reset in the middle of a head", "HTTP/2 prior-knowledge preface",
+            "input after a 413 is drained, not reset");
 
     static Stream<Arguments> kinds() {
         return Stream.of(

@@ -69,7 +69,8 @@ final class MalformedCases {
                         + "Content-Length: 99999999999999999999\r\n\r\n", 400),
 
                 refused("smuggling", "Content-Length with Transfer-Encoding (CL.TE)", "POST /echo HTTP/1.1\r\n"
-                        + "Host: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, 400),
+                        + "Host: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED,
+                        400),
                 refused("smuggling", "Transfer-Encoding with a space before the colon", "POST /echo HTTP/1.1\r\n"
                         + "Host: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, 400),
                 refused("smuggling", "two Content-Length fields", "POST /echo HTTP/1.1\r\nHost: h\r\n"

@@ -45,7 +45,8 @@ class ReadmeClaimsTest {
         TopoServer server = Servers.start("topology: {kind: single-acceptor, workers: 1}\n"
                 + "limits: {maxBodySize: 16, maxHeaderSize: 256, maxInitialLineLength: 64, requestTimeout: 300ms}\n");
         try {
-            List<String> requests = List.of(RawHttp.get("/"), RawHttp.get("/nope"), "DELETE / HTTP/1.1\r\nHost: h\r\n\r\n",
+            List<String> requests = List.of(RawHttp.get("/"), RawHttp.get("/nope"),
+                    "DELETE / HTTP/1.1\r\nHost: h\r\n\r\n",
                     RawHttp.get("/work?sleep=forever"), "GARBAGE\r\n\r\n", RawHttp.get("/" + "a".repeat(80)),
                     "GET / HTTP/1.1\r\nHost: h\r\nX: " + "x".repeat(300) + "\r\n\r\n",
                     "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 17\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
@@ -87,7 +88,8 @@ class ReadmeClaimsTest {
     @Test
     void echoHonoursExpectContinueAndHelloIsThePlaintextShape() throws Exception {
         try (PipelineHarness h = new PipelineHarness("")) {
-            String interim = h.send("POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            String interim = h.send("POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n");
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", interim, "100 before the body is sent");
             assertTrue(h.send("hello").endsWith("Content-Length: 5\r\n\r\nhello"), h.output());
             String hello = h.send(RawHttp.get("/"));
@@ -141,7 +143,8 @@ class ReadmeClaimsTest {
             String scrape = Servers.admin(server, "/metrics");
             assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1000), "metrics while a loop blocks");
             for (String family : List.of("topo_listener_connections_accepted_total{listener=\"0\"}",
-                    "topo_loop_connections_active{", "topo_loop_connections_accepted_total{", "topo_loop_requests_total{",
+                    "topo_loop_connections_active{", "topo_loop_connections_accepted_total{",
+                    "topo_loop_requests_total{",
                     "topo_loop_received_bytes_total{", "topo_loop_sent_bytes_total{",
                     "topo_loop_accept_wakeups_empty_total{", "topo_requests_served_total ", "topo_connections_active ",
                     "topo_connections_rejected_total ", "topo_received_bytes_total ", "topo_sent_bytes_total ",

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(10)
 class StrictParsingTest {
     private static final String FOLLOW_UP = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
-    private static final String LIMITS = "limits: {maxInitialLineLength: 256, maxHeaderSize: 1KiB, maxBodySize: 1KiB}\n";
+    private static final String LIMITS =
+            "limits: {maxInitialLineLength: 256, maxHeaderSize: 1KiB, maxBodySize: 1KiB}\n";
 
     static Stream<Arguments> refused() {
         return Stream.of(
@@ -40,7 +41,8 @@ class StrictParsingTest {
                 Arguments.of("tab in the request line", "GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 Arguments.of("space in the target", "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 Arguments.of("leading space", " GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-                Arguments.of("TLS ClientHello", "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003", 400),
+                Arguments.of("TLS ClientHello",
+                        "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003", 400),
                 Arguments.of("not a method", "\u00c9T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 Arguments.of("unknown protocol", "GET / FOO/1.1\r\nHost: x\r\n\r\n", 400),
                 Arguments.of("HTTP/0.9 style", "GET /\r\n\r\n", 400),
@@ -92,7 +94,8 @@ class StrictParsingTest {
                         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400),
                 Arguments.of("chunked twice", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-                Arguments.of("obfuscated coding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"
+                Arguments.of("obfuscated coding",
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"
                         + "0\r\n\r\n", 400),
                 Arguments.of("two Transfer-Encoding fields, one unknown", "POST /echo HTTP/1.1\r\nHost: x\r\n"
                         + "Transfer-Encoding: chunked\r\nTransfer-encoding: x\r\n\r\n0\r\n\r\n", 400),
@@ -103,9 +106,11 @@ class StrictParsingTest {
                 // RFC 9112 §7.1: chunks
                 Arguments.of("chunk-size line over the line limit", "POST /echo HTTP/1.1\r\nHost: x\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n3;" + "e".repeat(400) + "\r\nabc\r\n0\r\n\r\n", 400),
-                Arguments.of("chunk size overflow", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                Arguments.of("chunk size overflow",
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "fffffffffffffffff\r\nabc\r\n0\r\n\r\n", 400),
-                Arguments.of("negative chunk size", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                Arguments.of("negative chunk size",
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "-3\r\nabc\r\n0\r\n\r\n", 400),
                 Arguments.of("chunk without CRLF after its data", "POST /echo HTTP/1.1\r\nHost: x\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX0\r\n\r\n", 400),
@@ -144,7 +149,8 @@ class StrictParsingTest {
                         + "3;name=value\r\nabc\r\n0\r\n\r\n", 200),
                 Arguments.of("trailer field", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "3\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n", 200),
-                Arguments.of("Transfer-Encoding with tab", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\tchunked"
+                Arguments.of("Transfer-Encoding with tab",
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\tchunked"
                         + "\r\n\r\n0\r\n\r\n", 200));
     }
 

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,24 @@ class FdPassingDispatchTest {
             long skipped = slot(stalled).get("skipped").asLong();
             assertTrue(skipped >= 100, "most of the 300 connections passed it over: skipped " + skipped);
             assertEquals(healthy, open(), "a new connection is served at once, by the worker that reads");
+            // The stopped worker's admin endpoint does not answer: a scrape waits for it (2 s), the probes do not.
+            CompletableFuture<String> scrape = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Servers.admin(server, "/metrics");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "";
+                }
+            });
+            Thread.sleep(100);
+            long probe = System.nanoTime();
+            assertTrue(Servers.admin(server, "/readyz").startsWith("ok"));
+            long probeMillis = (System.nanoTime() - probe) / 1_000_000;
+            assertTrue(probeMillis < 500 && !scrape.isDone(), "/readyz answered in " + probeMillis
+                    + " ms while the scrape still waited for the stopped worker");
+            scrape.get(10, TimeUnit.SECONDS);
             assertTrue(Servers.metric(Servers.admin(server, "/metrics"), "topo_worker_dispatch_skipped_total"
                     + "{worker=\"master\",slot=\"" + slot(stalled).get("slot").asInt() + "\"}") >= 100);
         } finally {

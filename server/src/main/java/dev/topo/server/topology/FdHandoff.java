@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
 import dev.topo.server.metrics.ListenerStats;
+import dev.topo.server.process.WorkerProcess;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The master side of passing connections to other processes. The master accepts but never reads: its listening
@@ -29,6 +32,8 @@ import java.util.function.Consumer;
  * never joins an event loop here, and the master's only duty is to send its fd and close its own copy.
  */
 final class FdHandoff {
+    private static final Logger log = LoggerFactory.getLogger(FdHandoff.class);
+
     private FdHandoff() {
     }
 
@@ -48,6 +53,21 @@ final class FdHandoff {
     static ChannelFuture connect(EventLoop loop, Path socket, ChannelHandler handler) {
         return new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class).handler(handler)
                 .connect(new DomainSocketAddress(socket.toFile()));
+    }
+
+    /**
+     * From a master: the handoff channel to {@code worker}'s Unix socket, or null when the worker cannot be reached,
+     * in which case it is killed (its slot is then replaced like any dead worker's).
+     */
+    static Channel connectOrKill(EventLoop loop, WorkerProcess worker, Path socket, ChannelHandler handler) {
+        ChannelFuture f = connect(loop, socket, handler).awaitUninterruptibly();
+        if (f.isSuccess()) {
+            return f.channel();
+        }
+        log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket,
+                f.cause().getMessage());
+        worker.kill();
+        return null;
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.topo.server.process.Supervisor;
 import dev.topo.server.process.WorkerProcess;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -24,8 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The master owns the one listening socket and accepts on one loop ({@code topo-boss-0}) without reading; each
@@ -35,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * master/worker split where the master decides who serves, rather than the kernel (process-reuseport).
  */
 public final class ProcessFdPassingTopology extends SupervisedTopology {
-    private static final Logger log = LoggerFactory.getLogger(ProcessFdPassingTopology.class);
-
     private final Supervisor supervisor;
     private final Dispatch dispatch;
     private final FdDispatcher dispatcher;
@@ -81,15 +76,10 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     /** On the thread that read a worker's ready line (or promoted a standby): opens the handoff channel to it. */
     private void connect(int slot, WorkerProcess worker) {
-        Path socket = socket(worker.name());
-        ChannelFuture f = FdHandoff.connect(boss, socket, new Acknowledgements(slot)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket,
-                    f.cause().getMessage());
-            worker.kill();
+        Channel ch = FdHandoff.connectOrKill(boss, worker, socket(worker.name()), new Acknowledgements(slot));
+        if (ch == null) {
             return;
         }
-        Channel ch = f.channel();
         try {
             // Waited for: once the supervisor calls the worker running, the next accept must be able to pick it.
             boss.submit(() -> {

@@ -105,16 +105,11 @@ public final class ProcessReusePortTopology extends SupervisedTopology {
 
     /** On the thread that read a worker's ready line (or promoted a standby): lends it the slot's sockets. */
     private void lend(int slot, WorkerProcess worker) {
-        Path socket = files.socket(worker.name());
-        ChannelFuture f = FdHandoff.connect(sockets.get(0).eventLoop(), socket, new ChannelInboundHandlerAdapter())
-                .awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            log.error("cannot reach {} (pid {}) on {}: {}; killing it", worker.name(), worker.pid(), socket,
-                    f.cause().getMessage());
-            worker.kill();
+        Channel handoff = FdHandoff.connectOrKill(sockets.get(0).eventLoop(), worker, files.socket(worker.name()),
+                new ChannelInboundHandlerAdapter());
+        if (handoff == null) {
             return;
         }
-        Channel handoff = f.channel();
         int listeners = parameters.listeners();
         ChannelFuture last = null;
         for (int i = 0; i < listeners; i++) {

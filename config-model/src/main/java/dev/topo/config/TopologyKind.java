@@ -27,6 +27,9 @@ public enum TopologyKind implements YamlEnum {
     /** A supervisor and N worker processes, each binding its own SO_REUSEPORT socket and running reuseport inside. */
     PROCESS_REUSEPORT("process-reuseport", ProcessReusePortParameters.class, ServedBy.WORKER_PROCESSES,
             "workersPerListener", true),
+    /** Prefork across processes: N worker processes whose loops all watch the master's one listening socket. */
+    PROCESS_SHARED_LISTENER("process-shared-listener", ProcessSharedListenerParameters.class,
+            ServedBy.WORKER_PROCESSES, "loops", true),
     /** The master accepts and passes each connection's fd to one of N worker processes over a Unix socket. */
     PROCESS_FD_PASSING("process-fd-passing", ProcessFdPassingParameters.class, ServedBy.WORKER_PROCESSES, "workers",
             true),

@@ -7,16 +7,22 @@ import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prefork: one listening socket whose fd is registered with {@code loops} event loops at once
@@ -29,10 +35,20 @@ import java.util.Map;
  * under the others, so on stop they are only deregistered from their loops and the owner alone closes it.
  */
 public final class SharedListenerTopology extends EventLoopTopology {
+    private static final Logger log = LoggerFactory.getLogger(SharedListenerTopology.class);
+
     private final List<Channel> borrowers = new ArrayList<>();
+    private final WorkerRole role;
+    private Channel handoff;
 
     public SharedListenerTopology(ServerConfig config, ServerMetrics metrics) {
+        this(config, metrics, null);
+    }
+
+    /** With a {@code role}: a process-shared-listener worker, watching the one socket its master lends it. */
+    SharedListenerTopology(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
         super(config, metrics);
+        this.role = role;
     }
 
     @Override
@@ -42,6 +58,11 @@ public final class SharedListenerTopology extends EventLoopTopology {
         int watchers = config.topology().parameters(SharedListenerParameters.class).loops();
         EventLoopGroup group = resources.newGroup(watchers, i -> "topo-loop-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
+        if (role != null) {
+            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(),
+                    new Lent(group, listener, loops));
+            return new InetSocketAddress(config.bind().host(), config.bind().port());
+        }
         InetSocketAddress address = null;
         int fd = -1;
         for (EventExecutor executor : group) {
@@ -53,13 +74,17 @@ public final class SharedListenerTopology extends EventLoopTopology {
                 address = resources.bind(b, listener, config.bind().host(), config.bind().port());
                 fd = ((EpollServerSocketChannel) resources.listeners().get(0)).fd().intValue();
             } else {
-                int shared = fd;
-                ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops,
-                        () -> new EpollServerSocketChannel(shared)).handler(listenerHandlers(loops.get(loop)));
-                borrowers.add(b.register().sync().channel());
+                borrowers.add(watch(fd, loop, listener, loops));
             }
         }
         return address;
+    }
+
+    /** Registers {@code loop} as one more watcher of the listening socket {@code fd} (the same fd number). */
+    private Channel watch(int fd, EventLoop loop, ListenerStats listener, Map<EventLoop, LoopStats> loops)
+            throws InterruptedException {
+        return resources.bootstrap(loop, loop, listener, loops, () -> new EpollServerSocketChannel(fd))
+                .handler(listenerHandlers(loops.get(loop))).register().sync().channel();
     }
 
     /** Each listening channel counts its empty wake-ups, then admits under the connection limit. */
@@ -72,8 +97,51 @@ public final class SharedListenerTopology extends EventLoopTopology {
         };
     }
 
+    /** Takes the one listening socket the master lends and puts every loop of this process on it. */
+    @Sharable
+    private final class Lent extends ChannelInboundHandlerAdapter {
+        private final EventLoopGroup group;
+        private final ListenerStats listener;
+        private final Map<EventLoop, LoopStats> loops;
+
+        Lent(EventLoopGroup group, ListenerStats listener, Map<EventLoop, LoopStats> loops) {
+            this.group = group;
+            this.listener = listener;
+            this.loops = loops;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            int fd = ((FileDescriptor) msg).intValue();
+            if (!resources.listeners().isEmpty() || resources.draining()) {
+                log.warn("a second listening socket: this worker watches one; ignored");
+                return;
+            }
+            // On the handoff loop, which is none of the watching loops: it may wait for each to register.
+            try {
+                for (EventExecutor executor : group) {
+                    Channel ch = watch(fd, (EventLoop) executor, listener, loops);
+                    // The first channel owns the fd (a stop closes it); the others only leave their loops.
+                    if (resources.listeners().isEmpty()) {
+                        resources.hold(ch);
+                        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+                        listener.bound(new InetSocketAddress(resources.config.bind().host(), port),
+                                "every topo-loop-0-N");
+                    } else {
+                        borrowers.add(ch);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Override
     public void stop(Duration drainTimeout) throws InterruptedException {
+        if (handoff != null) {
+            handoff.close().await();
+        }
         for (Channel borrower : borrowers) {
             borrower.deregister().await();
         }

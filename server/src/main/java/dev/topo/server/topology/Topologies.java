@@ -25,11 +25,12 @@ public final class Topologies {
         return switch (config.topology().kind()) {
             case SINGLE_ACCEPTOR -> new SingleAcceptorTopology(config, metrics);
             case REUSEPORT -> new ReusePortTopology(config, metrics, role);
-            case SHARED_LISTENER -> new SharedListenerTopology(config, metrics);
+            case SHARED_LISTENER -> new SharedListenerTopology(config, metrics, role);
             case ITERATIVE -> new IterativeTopology(config, metrics);
             case THREAD_PER_CONNECTION -> new ThreadPerConnectionTopology(config, metrics);
             case THREAD_POOL -> new ThreadPoolTopology(config, metrics);
             case PROCESS_REUSEPORT -> new ProcessReusePortTopology(config, metrics);
+            case PROCESS_SHARED_LISTENER -> new ProcessSharedListenerTopology(config, metrics);
             case PROCESS_FD_PASSING -> role == null ? new ProcessFdPassingTopology(config, metrics)
                     : new FdReceiverTopology(config, metrics, role);
             case PROCESS_PER_CONNECTION -> role == null ? new ProcessPerConnectionTopology(config, metrics)

@@ -1,0 +1,28 @@
+package dev.topo.config;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * process-shared-listener: what each worker process runs is a shared-listener topology on the master's one socket.
+ *
+ * @param processes      worker processes the supervisor keeps running ({@code auto} = one per CPU)
+ * @param loops          loops in each worker that watch the socket
+ * @param standbyWorkers as for process-reuseport
+ * @param maxRestarts    as for process-reuseport
+ */
+public record ProcessSharedListenerParameters(
+        @JsonDeserialize(using = CpuCountDeserializer.class) Integer processes,
+        @JsonDeserialize(using = CpuCountDeserializer.class) Integer loops, Integer standbyWorkers,
+        Integer maxRestarts) implements TopologyParameters {
+    public ProcessSharedListenerParameters {
+        processes = CommonParameters.processes(processes);
+        loops = Check.between("topology.loops", Check.orDefault(loops, 1), 1, 256);
+        standbyWorkers = CommonParameters.standbyWorkers(standbyWorkers);
+        maxRestarts = CommonParameters.maxRestarts(maxRestarts);
+    }
+
+    /** The topology inside each worker process. */
+    public SharedListenerParameters inWorker() {
+        return new SharedListenerParameters(loops);
+    }
+}

@@ -53,6 +53,8 @@ class DrainUnderLoadTest {
                 Arguments.of("thread-per-connection", "topology: {kind: thread-per-connection}\n", CLIENTS),
                 Arguments.of("thread-pool", "topology: {kind: thread-pool, workers: 2, queue: 16}\n", CLIENTS),
                 Arguments.of("process-reuseport", "topology: {kind: process-reuseport, processes: 2}\n", CLIENTS),
+                Arguments.of("process-shared-listener", "topology: {kind: process-shared-listener, processes: 2}\n",
+                        CLIENTS),
                 Arguments.of("process-fd-passing", "topology: {kind: process-fd-passing, processes: 2, workers: 1}\n",
                         CLIENTS));
     }

@@ -26,12 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -197,8 +192,8 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         LoadSpec spec = buildSpec();
-        double maxErrors = parseErrorRate(maxErrorRate);
-        String unreachable = preflight(spec);
+        double maxErrors = OptionValues.parseErrorRate(maxErrorRate);
+        String unreachable = Reachability.preflight(spec);
         if (unreachable != null) {
             err.println("error: " + unreachable);
             return UNREACHABLE;
@@ -234,7 +229,7 @@ public final class LoadCommand implements Callable<Integer> {
         Summary summary = result.summary();
         if (summary.requests() == 0 && summary.connectionsOpened() == 0 && summary.maxOpenConnections() == 0) {
             err.println("error: cannot connect to " + spec.target().hostHeader() + ": "
-                    + describeErrors(result.summary()));
+                    + Reachability.describeErrors(result.summary()));
             return UNREACHABLE;
         }
         ConsoleReport.print(result, out);
@@ -280,12 +275,12 @@ public final class LoadCommand implements Callable<Integer> {
                 .connectionMode(ConnectionMode.parse(connectionMode))
                 .connectRate(connectRate)
                 .closeMode(close == null ? null : CloseMode.parse(close))
-                .sourceAddresses(parseSources(sourceAddresses, target));
+                .sourceAddresses(OptionValues.parseSources(sourceAddresses, target));
         for (String h : headers) {
             b.header(LoadSpec.Header.parse(h));
         }
         if (body != null) {
-            b.body(readBody(body));
+            b.body(OptionValues.readBody(body));
         } else if (size != null) {
             if (size < 1) {
                 throw new InvalidValueException("--size", String.valueOf(size), ">= 1");
@@ -295,96 +290,6 @@ public final class LoadCommand implements Callable<Integer> {
             b.body(payload);
         }
         return b.build();
-    }
-
-    private static byte[] readBody(String body) {
-        if (!body.startsWith("@")) {
-            return body.getBytes(StandardCharsets.UTF_8);
-        }
-        Path file = Path.of(body.substring(1));
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new InvalidValueException("--body", InvalidValueException.quoted(body),
-                    "text, or @ and a file that can be read");
-        }
-    }
-
-    static List<InetAddress> parseSources(String s, Target target) {
-        if (s == null || s.isBlank()) {
-            return List.of();
-        }
-        List<InetAddress> out = new ArrayList<>();
-        try {
-            if (s.matches("\\d+")) {
-                int n = Integer.parseInt(s);
-                if (n < 1 || n > 254) {
-                    throw badSources(s, "a count 1..254, or a list of addresses");
-                }
-                if (!InetAddress.getByName(target.host()).isLoopbackAddress()) {
-                    throw badSources(s, "a list of addresses: a count N (127.0.0.1..N) needs a loopback target");
-                }
-                for (int i = 1; i <= n; i++) {
-                    out.add(InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) i}));
-                }
-            } else {
-                for (String a : s.split(",")) {
-                    out.add(InetAddress.getByName(a.trim()));
-                }
-            }
-        } catch (UnknownHostException e) {
-            throw badSources(s, "addresses (" + e.getMessage() + ")");
-        }
-        return out;
-    }
-
-    private static InvalidValueException badSources(String s, String expected) {
-        return new InvalidValueException("--source-addresses", InvalidValueException.quoted(s), expected);
-    }
-
-    static double parseErrorRate(String s) {
-        if (s == null) {
-            return Double.NaN;
-        }
-        try {
-            String t = s.trim();
-            double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100
-                    : Double.parseDouble(t);
-            if (v < 0 || v > 1 || Double.isNaN(v)) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new InvalidValueException("--max-error-rate", InvalidValueException.quoted(s), "0..1 or 0%..100%");
-        }
-    }
-
-    private static String describeErrors(Summary s) {
-        StringBuilder sb = new StringBuilder();
-        s.errors().forEach((kind, n) -> {
-            if (n > 0) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(kind.replace('_', ' ')).append(" x").append(n);
-            }
-        });
-        return sb.length() == 0 ? "no connection was established" : sb.toString();
-    }
-
-    /** One plain connect before starting, so an unreachable target fails in milliseconds with a clear message. */
-    private static String preflight(LoadSpec spec) {
-        String where = spec.target().hostHeader();
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(spec.target().host());
-        } catch (UnknownHostException e) {
-            return "cannot resolve host '" + spec.target().host() + "'";
-        }
-        int timeoutMs = (int) Math.max(1, Math.min(spec.timeout().toMillis(), 5000));
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, spec.target().port()), timeoutMs);
-            return null;
-        } catch (IOException e) {
-            return "cannot connect to " + where + ": " + e.getMessage();
-        }
     }
 
     /** Reads the version from the jar manifest. */

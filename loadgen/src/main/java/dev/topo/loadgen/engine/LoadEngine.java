@@ -1,10 +1,5 @@
 package dev.topo.loadgen.engine;
 
-import dev.topo.loadgen.stats.Histograms;
-import dev.topo.loadgen.stats.LatencyStats;
-import dev.topo.loadgen.stats.Spread;
-import dev.topo.loadgen.stats.SpreadCounter;
-import dev.topo.loadgen.stats.SpreadTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -20,8 +15,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,23 +24,16 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one load measurement. The calling thread becomes the reporting thread: it sleeps, and once a second merges
- * the per-thread interval histograms and counters into a {@link TimelinePoint}. The event loops only record.
+ * Runs one load measurement: sets up the event loops, the connections' bootstraps and the workers, then hands the
+ * calling thread to {@link Measurement}, which becomes the reporting thread. The event loops only record.
  */
 public final class LoadEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadEngine.class);
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    /** In-flight requests at the end get this long to complete, so the counts match the server's. */
-    private static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private LoadEngine() {
     }
@@ -80,7 +66,7 @@ public final class LoadEngine {
         RequestTemplate request = RequestTemplate.of(spec);
         try {
             List<Worker> workers = createWorkers(spec, group, channels, remote, request);
-            return new Run(spec, listener, workers, epoll ? "epoll" : "nio").execute();
+            return new Measurement(spec, listener, workers, epoll ? "epoll" : "nio").execute();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             request.release();
@@ -124,235 +110,5 @@ public final class LoadEngine {
             i++;
         }
         return workers;
-    }
-
-    /** The reporting side of one run. */
-    private static final class Run {
-        private final LoadSpec spec;
-        private final LoadListener listener;
-        private final List<Worker> workers;
-        private final String transport;
-        private final List<WorkerStats.IntervalReader[]> readers = new ArrayList<>();
-        private final Histogram[] interval = new Histogram[4];
-        private final Histogram[] total = new Histogram[4];
-        private final List<TimelinePoint> timeline = new ArrayList<>();
-        private long[] baseline = new long[WorkerStats.SIZE];
-        private long[] previous = new long[WorkerStats.SIZE];
-        private long openSamples;
-        private long openMax;
-        private long lastTickEpochMs;
-
-        Run(LoadSpec spec, LoadListener listener, List<Worker> workers, String transport) {
-            this.spec = spec;
-            this.listener = listener;
-            this.workers = workers;
-            this.transport = transport;
-            for (Worker w : workers) {
-                readers.add(new WorkerStats.IntervalReader[]{
-                        new WorkerStats.IntervalReader(w.stats.latency),
-                        new WorkerStats.IntervalReader(w.stats.uncorrected),
-                        new WorkerStats.IntervalReader(w.stats.connect),
-                        new WorkerStats.IntervalReader(w.stats.ttfb)});
-            }
-            for (int k = 0; k < 4; k++) {
-                interval[k] = Histograms.newHistogram();
-                total[k] = Histograms.newHistogram();
-            }
-        }
-
-        LoadResult execute() throws InterruptedException {
-            long start = System.nanoTime();
-            lastTickEpochMs = System.currentTimeMillis();
-            for (Worker w : workers) {
-                w.loop.execute(() -> w.start(start));
-            }
-            listener.onStart(spec, transport);
-            long measureStart = start;
-            if (!spec.warmup().isZero()) {
-                measureStart = start + spec.warmup().toNanos();
-                sleepUntil(measureStart);
-                resetForMeasurement();
-            }
-            long end = measureStart + spec.duration().toNanos();
-            int second = 0;
-            long lastTick = measureStart;
-            for (long tick = measureStart + SECOND; tick < end; tick += SECOND) {
-                sleepUntil(tick);
-                second++;
-                emit(second, (tick - measureStart) / 1e9, (tick - lastTick) / 1e9, -1);
-                lastTick = tick;
-            }
-            sleepUntil(end);
-            // Sampled before the drain closes everything, so the last point shows the load, not the teardown.
-            long openAtEnd = sumCounters()[WorkerStats.OPEN_CONNECTIONS];
-            drain();
-            long finished = System.nanoTime();
-            emit(second + 1, (finished - measureStart) / 1e9, (finished - lastTick) / 1e9, openAtEnd);
-            Spread spread = spread();
-            Summary summary = summarize((finished - measureStart) / 1e9);
-            Histogram uncorrected = spec.openLoop() ? total[1] : total[0];
-            return new LoadResult(spec, transport, summary, timeline, spread,
-                    new LoadResult.Totals(total[0], uncorrected, total[2], total[3]));
-        }
-
-        private void resetForMeasurement() throws InterruptedException {
-            long[] sum = new long[WorkerStats.SIZE];
-            for (int k = 0; k < workers.size(); k++) {
-                Worker w = workers.get(k);
-                WorkerStats.IntervalReader[] r = readers.get(k);
-                // On the loop thread, between two events: the counters, histograms and spread of this thread all
-                // switch to the measurement at the same point, so they agree exactly.
-                long[] counters = await(w.loop.submit(() -> {
-                    w.stats.resetForMeasurement();
-                    for (WorkerStats.IntervalReader reader : r) {
-                        reader.next();
-                    }
-                    long[] c = new long[WorkerStats.SIZE];
-                    for (int i = 0; i < WorkerStats.SIZE; i++) {
-                        c[i] = w.stats.counters.get(i);
-                    }
-                    return c;
-                }));
-                for (int i = 0; i < WorkerStats.SIZE; i++) {
-                    sum[i] += counters[i];
-                }
-            }
-            baseline = sum;
-            previous = baseline.clone();
-            lastTickEpochMs = System.currentTimeMillis();
-            listener.onWarmupEnd();
-        }
-
-        private void drain() throws InterruptedException {
-            List<Future<Void>> drained = new ArrayList<>();
-            for (Worker w : workers) {
-                drained.add(await(w.loop.submit(w::stop)));
-            }
-            long deadline = System.nanoTime() + Math.min(MAX_DRAIN_NANOS, spec.timeout().toNanos());
-            for (Future<Void> f : drained) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !f.await(left, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-            }
-            for (Worker w : workers) {
-                await(w.loop.submit(w::forceStop));
-            }
-        }
-
-        /** {@code openOverride} replaces the open-connection sample when not negative. */
-        private void emit(int second, double elapsed, double intervalSeconds, long openOverride) {
-            for (int k = 0; k < 4; k++) {
-                interval[k].reset();
-                for (WorkerStats.IntervalReader[] r : readers) {
-                    interval[k].add(r[k].next());
-                }
-                total[k].add(interval[k]);
-            }
-            long[] now = sumCounters();
-            long requests = now[WorkerStats.RESPONSES] - previous[WorkerStats.RESPONSES];
-            long errors = 0;
-            for (int e = WorkerStats.ERROR_BASE; e < WorkerStats.SIZE; e++) {
-                errors += now[e] - previous[e];
-            }
-            long open = openOverride >= 0 ? openOverride : now[WorkerStats.OPEN_CONNECTIONS];
-            openSamples += open;
-            openMax = Math.max(openMax, open);
-            Histogram lat = interval[0];
-            Histogram unc = spec.openLoop() ? interval[1] : interval[0];
-            TimelinePoint point = new TimelinePoint(second, round3(elapsed), round3(intervalSeconds), requests,
-                    round3(intervalSeconds > 0 ? requests / intervalSeconds : 0), errors,
-                    now[WorkerStats.BYTES_READ] - previous[WorkerStats.BYTES_READ], open,
-                    now[WorkerStats.CONNECTIONS_OPENED] - previous[WorkerStats.CONNECTIONS_OPENED],
-                    us(lat.getValueAtPercentile(50)), us(lat.getValueAtPercentile(99)), us(lat.getMaxValue()),
-                    us(unc.getValueAtPercentile(99)));
-            timeline.add(point);
-            previous = now;
-            long nowMs = System.currentTimeMillis();
-            listener.onInterval(point, new IntervalHistograms(lastTickEpochMs, nowMs, lat, unc, interval[2],
-                    interval[3]));
-            lastTickEpochMs = nowMs;
-        }
-
-        private Summary summarize(double seconds) {
-            long[] c = sumCounters();
-            for (int i = 0; i < c.length; i++) {
-                if (i != WorkerStats.OPEN_CONNECTIONS && i != WorkerStats.BLOCKED_MAX_NANOS) {
-                    c[i] -= baseline[i];
-                }
-            }
-            long requests = c[WorkerStats.RESPONSES];
-            Map<String, Long> statuses = new LinkedHashMap<>();
-            for (int s = 1; s <= 5; s++) {
-                statuses.put(s + "xx", c[WorkerStats.STATUS_BASE + s]);
-            }
-            statuses.put("other", c[WorkerStats.STATUS_BASE]);
-            Map<String, Long> errors = new LinkedHashMap<>();
-            long errorsTotal = 0;
-            for (ErrorKind kind : ErrorKind.values()) {
-                long n = c[WorkerStats.ERROR_BASE + kind.ordinal()];
-                errors.put(kind.label(), n);
-                errorsTotal += n;
-            }
-            // A bad status is a response and an error; the other kinds are errors without a response.
-            long attempts = requests + errorsTotal - errors.get(ErrorKind.BAD_STATUS.label());
-            double errorRate = attempts == 0 ? (errorsTotal > 0 ? 1 : 0) : (double) errorsTotal / attempts;
-            long blocked = c[WorkerStats.BLOCKED_REQUESTS];
-            LatencyStats latency = LatencyStats.of(total[0]);
-            return new Summary(round3(seconds), requests, spec.rate(), round3(seconds > 0 ? requests / seconds : 0),
-                    c[WorkerStats.BYTES_READ], c[WorkerStats.BYTES_WRITTEN], latency,
-                    spec.openLoop() ? LatencyStats.of(total[1]) : latency, LatencyStats.of(total[2]),
-                    LatencyStats.of(total[3]), c[WorkerStats.CONNECTIONS_OPENED], openMax,
-                    timeline.isEmpty() ? 0 : round3((double) openSamples / timeline.size()), statuses, errors,
-                    errorsTotal, errorRate, blocked,
-                    blocked == 0 ? 0 : us((double) c[WorkerStats.BLOCKED_NANOS] / blocked),
-                    us(c[WorkerStats.BLOCKED_MAX_NANOS]));
-        }
-
-        private Spread spread() throws InterruptedException {
-            List<List<SpreadCounter.Count>> listeners = new ArrayList<>();
-            List<List<SpreadCounter.Count>> loops = new ArrayList<>();
-            for (Worker w : workers) {
-                // Read on the loop thread that owns the counters; the future publishes the copies.
-                listeners.add(await(w.loop.submit(w.stats.listeners::snapshot)));
-                loops.add(await(w.loop.submit(w.stats.loops::snapshot)));
-            }
-            return new Spread(SpreadTable.merge("X-Topo-Listener", listeners), SpreadTable.merge("X-Topo-Loop", loops));
-        }
-
-        private long[] sumCounters() {
-            long[] sum = new long[WorkerStats.SIZE];
-            for (Worker w : workers) {
-                for (int i = 0; i < WorkerStats.SIZE; i++) {
-                    sum[i] += w.stats.counters.get(i);
-                }
-            }
-            return sum;
-        }
-    }
-
-    private static <T> T await(Future<T> f) throws InterruptedException {
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("event loop task failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("event loop did not answer within 10 s");
-        }
-    }
-
-    private static void sleepUntil(long deadline) throws InterruptedException {
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            TimeUnit.NANOSECONDS.sleep(left);
-        }
-    }
-
-    private static double us(double nanos) {
-        return Math.round(nanos) / 1000.0;
-    }
-
-    private static double round3(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 }

@@ -7,16 +7,19 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  *
  * @param processes      worker processes the supervisor keeps running ({@code auto} = one per CPU)
  * @param loops          loops in each worker that watch the socket
+ * @param acceptMutex    the workers take turns: only the one holding the turn watches the socket, and hands it on
+ *                       after a batch (nginx's accept_mutex), so a connection wakes one process instead of all
  * @param standbyWorkers as for process-reuseport
  * @param maxRestarts    as for process-reuseport
  */
 public record ProcessSharedListenerParameters(
         @JsonDeserialize(using = CpuCountDeserializer.class) Integer processes,
-        @JsonDeserialize(using = CpuCountDeserializer.class) Integer loops, Integer standbyWorkers,
-        Integer maxRestarts) implements TopologyParameters {
+        @JsonDeserialize(using = CpuCountDeserializer.class) Integer loops, Boolean acceptMutex,
+        Integer standbyWorkers, Integer maxRestarts) implements TopologyParameters {
     public ProcessSharedListenerParameters {
         processes = CommonParameters.processes(processes);
         loops = Check.between("topology.loops", Check.orDefault(loops, 1), 1, 256);
+        acceptMutex = Check.orDefault(acceptMutex, false);
         standbyWorkers = CommonParameters.standbyWorkers(standbyWorkers);
         maxRestarts = CommonParameters.maxRestarts(maxRestarts);
     }

@@ -4,6 +4,7 @@ import dev.topo.config.ConfigLoader;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
 import dev.topo.server.process.WorkerProcess;
+import dev.topo.server.topology.AcceptTurn;
 import dev.topo.server.topology.WorkerRole;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,18 +29,19 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        if (args.length < 1 || args.length > 2) {
-            log.error("usage: WorkerMain CONFIG [HANDOFF_SOCKET] (started by a topo master)");
+        if (args.length < 1 || args.length > 3) {
+            log.error("usage: WorkerMain CONFIG [HANDOFF_SOCKET [accept-mutex]] (started by a topo master)");
             System.exit(2);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        watchMaster(stop);
+        AcceptTurn turn = args.length == 3 ? new AcceptTurn(WorkerMain::released) : null;
+        watchMaster(stop, turn);
         // A Ctrl-C reaches the whole process group and a container runtime may signal every process: a worker
         // stops only when its master says so (or dies), so that the master's drain is the only drain.
         Signals.ignoreTerminate();
         try {
             ServerConfig config = ConfigLoader.load(Path.of(args[0]));
-            WorkerRole role = args.length == 2 ? new WorkerRole(Path.of(args[1]), stop::countDown) : null;
+            WorkerRole role = args.length >= 2 ? new WorkerRole(Path.of(args[1]), stop::countDown, turn) : null;
             TopoServer server = TopoServer.start(config, role);
             InetSocketAddress admin = server.adminAddress();
             System.out.println(WorkerProcess.READY + " port=" + server.address().getPort() + " admin="
@@ -62,13 +64,23 @@ public final class WorkerMain {
      * is gone (the kernel closes the pipe even when the master is SIGKILLed), and a worker without its master must
      * not keep the port: it halts at once.
      */
-    private static void watchMaster(CountDownLatch stop) {
+    /** Tells the master the accept turn is back; the master reads it from this process's stdout. */
+    private static void released() {
+        synchronized (System.out) {
+            System.out.println(WorkerProcess.RELEASED);
+            System.out.flush();
+        }
+    }
+
+    private static void watchMaster(CountDownLatch stop, AcceptTurn turn) {
         Thread t = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     if (line.equals("drain")) {
                         log.info("master asks to drain");
                         stop.countDown();
+                    } else if (line.equals(WorkerProcess.TAKE_TURN) && turn != null) {
+                        turn.take();
                     }
                 }
             } catch (IOException e) {

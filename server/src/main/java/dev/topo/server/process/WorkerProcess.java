@@ -35,6 +35,10 @@ public final class WorkerProcess {
     /** The workers' entry point, named rather than imported: entry points use this package, not the reverse. */
     static final String MAIN_CLASS = "dev.topo.server.cli.WorkerMain";
     public static final String READY = "topo-worker-ready";
+    /** A worker's line on stdout when it gives its accept turn back to the master. */
+    public static final String RELEASED = "topo-worker-released";
+    /** The master's line on a worker's stdin that gives it the accept turn. */
+    public static final String TAKE_TURN = "accept";
     private static final Pattern READY_LINE = Pattern.compile(READY + " port=(\\d+) admin=(\\d+)");
     /** A JVM on a loaded two-core machine starts in about a second; a worker not ready after this is stuck. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -49,6 +53,7 @@ public final class WorkerProcess {
     private final long startedNanos = System.nanoTime();
     private final CompletableFuture<Ready> ready = new CompletableFuture<>();
     private final OutputStream control;
+    private volatile Runnable onReleased = () -> { };
 
     private WorkerProcess(String name, Process process) {
         this.name = name;
@@ -102,7 +107,9 @@ public final class WorkerProcess {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     Matcher m = stdout ? READY_LINE.matcher(line) : null;
-                    if (m != null && m.matches()) {
+                    if (stdout && line.equals(RELEASED)) {
+                        onReleased.run();
+                    } else if (m != null && m.matches()) {
                         ready.complete(new Ready(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
                     } else {
                         FORWARD.println("[" + name + " pid " + pid() + "] " + line);
@@ -148,8 +155,22 @@ public final class WorkerProcess {
 
     /** Asks for a graceful stop: the worker closes its listeners, lets requests finish, exits 0. */
     public void drain() {
+        tell("drain");
+    }
+
+    /** Gives the worker the accept turn (see {@link #onReleased}). */
+    public void giveTurn() {
+        tell(TAKE_TURN);
+    }
+
+    /** What runs (on this worker's output thread) when the worker gives its accept turn back. */
+    public void onReleased(Runnable action) {
+        this.onReleased = action;
+    }
+
+    private synchronized void tell(String line) {
         try {
-            control.write("drain\n".getBytes(StandardCharsets.US_ASCII));
+            control.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
             control.flush();
         } catch (IOException e) {
             log.debug("{}: already gone ({})", name, e.getMessage());

@@ -22,7 +22,7 @@ public final class ProcessReusePortTopology extends SocketLendingTopology {
     }
 
     private ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics, ProcessReusePortParameters p) {
-        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts());
+        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts(), false);
         this.parameters = p;
     }
 

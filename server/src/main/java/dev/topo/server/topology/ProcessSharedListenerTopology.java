@@ -10,7 +10,8 @@ import java.util.List;
  * Prefork across processes: the master binds one listening socket and lends it to every one of {@code processes}
  * worker JVMs, whose {@code loops} loops all watch it. A new connection wakes every idle loop of every process; one
  * accepts, the others find nothing (the thundering herd, counted per loop and merged per worker in the master's
- * {@code /metrics}). Apache prefork, gunicorn, php-fpm, nginx without {@code reuseport}.
+ * {@code /metrics}). Apache prefork, gunicorn, php-fpm, nginx without {@code reuseport}. With {@code acceptMutex}
+ * the workers take turns instead ({@link AcceptMutex}): one watches the socket at a time, and the herd is gone.
  */
 public final class ProcessSharedListenerTopology extends SocketLendingTopology {
     private final ProcessSharedListenerParameters parameters;
@@ -21,7 +22,7 @@ public final class ProcessSharedListenerTopology extends SocketLendingTopology {
 
     private ProcessSharedListenerTopology(ServerConfig config, ServerMetrics metrics,
             ProcessSharedListenerParameters p) {
-        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts());
+        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts(), p.acceptMutex());
         this.parameters = p;
     }
 

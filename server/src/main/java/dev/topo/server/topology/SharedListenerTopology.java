@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -80,21 +81,66 @@ public final class SharedListenerTopology extends EventLoopTopology {
         return address;
     }
 
-    /** Registers {@code loop} as one more watcher of the listening socket {@code fd} (the same fd number). */
+    /**
+     * Registers {@code loop} as one more watcher of the listening socket {@code fd} (the same fd number). Under an
+     * accept mutex it watches only while this process holds the turn.
+     */
     private Channel watch(int fd, EventLoop loop, ListenerStats listener, Map<EventLoop, LoopStats> loops)
             throws InterruptedException {
-        return resources.bootstrap(loop, loop, listener, loops, () -> new EpollServerSocketChannel(fd))
-                .handler(listenerHandlers(loops.get(loop))).register().sync().channel();
+        AcceptTurn turn = role == null ? null : role.turn();
+        ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops, () -> new EpollServerSocketChannel(fd))
+                .handler(listenerHandlers(loops.get(loop)));
+        if (turn != null) {
+            b.option(ChannelOption.AUTO_READ, false);
+        }
+        Channel ch = b.register().sync().channel();
+        if (turn != null) {
+            turn.watch(ch);
+        }
+        return ch;
     }
 
-    /** Each listening channel counts its empty wake-ups, then admits under the connection limit. */
+    /**
+     * Each listening channel counts its empty wake-ups, gives an accept turn back after a batch, then admits under
+     * the connection limit.
+     */
     private ChannelInitializer<Channel> listenerHandlers(LoopStats loop) {
+        AcceptTurn turn = role == null ? null : role.turn();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new AcceptCounter(loop), resources.admission);
+                ch.pipeline().addLast(new AcceptCounter(loop));
+                if (turn != null) {
+                    ch.pipeline().addLast(new TurnKeeper(turn));
+                }
+                ch.pipeline().addLast(resources.admission);
             }
         };
+    }
+
+    /** After a read cycle that accepted something, the accept turn goes back to the master. */
+    private static final class TurnKeeper extends ChannelInboundHandlerAdapter {
+        private final AcceptTurn turn;
+        private boolean accepted;
+
+        TurnKeeper(AcceptTurn turn) {
+            this.turn = turn;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            accepted = true;
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (accepted) {
+                accepted = false;
+                turn.accepted();
+            }
+            ctx.fireChannelReadComplete();
+        }
     }
 
     /** Takes the one listening socket the master lends and puts every loop of this process on it. */

@@ -36,24 +36,39 @@ abstract class SocketLendingTopology extends SupervisedTopology {
     private final Supervisor supervisor;
     private final List<Channel> sockets = new ArrayList<>();
     private final int processes;
+    /** The turn to accept, when the workers take turns on a shared socket; else null. */
+    private final AcceptMutex mutex;
     private Path workerConfig;
 
     SocketLendingTopology(ServerConfig config, ServerMetrics metrics, int processes, int standbyWorkers,
-            int maxRestarts) {
+            int maxRestarts, boolean acceptMutex) {
         super(config, metrics);
         this.processes = processes;
-        this.supervisor = new Supervisor("worker", processes, standbyWorkers, maxRestarts,
-                name -> List.of(workerConfig.toString(), files.socket(name).toString()), new Supervisor.Listener() {
+        this.supervisor = new Supervisor("worker", processes, standbyWorkers, maxRestarts, this::workerArgs,
+                new Supervisor.Listener() {
                     @Override
                     public void ready(int slot, WorkerProcess worker) {
                         lend(slot, worker);
+                        if (mutex != null) {
+                            mutex.joined(slot, worker);
+                        }
                     }
 
                     @Override
                     public void exited(int slot, WorkerProcess worker) {
                         files.delete(files.socket(worker.name()));
+                        if (mutex != null) {
+                            mutex.exited(slot, worker);
+                        }
                     }
                 });
+        this.mutex = acceptMutex ? new AcceptMutex(supervisor::workers) : null;
+    }
+
+    private List<String> workerArgs(String name) {
+        String config = workerConfig.toString();
+        String socket = files.socket(name).toString();
+        return mutex == null ? List.of(config, socket) : List.of(config, socket, "accept-mutex");
     }
 
     /** How many listening sockets the master opens. */

@@ -7,8 +7,10 @@ import java.nio.file.Path;
  * on which the fds of accepted connections arrive, and what to do once a one-connection worker
  * (process-per-connection) has served its connection. A process that is not such a worker has no role.
  *
- * @param handoff the Unix socket the master sends connections over
+ * @param handoff the Unix socket the master sends connections (or listening sockets) over
  * @param served  run when a one-connection worker's connection has closed
+ * @param turn    the accept mutex, when the master runs one (process-shared-listener with {@code acceptMutex}),
+ *                else null
  */
-public record WorkerRole(Path handoff, Runnable served) {
+public record WorkerRole(Path handoff, Runnable served, AcceptTurn turn) {
 }

@@ -44,6 +44,7 @@ class ProcessSharedListenerTest extends ProcessContract {
             }
         }
         assertEquals(new HashSet<>(workers), seen, "each worker process accepted some of the 64");
+        assertEquals(400, Servers.burst(server.address(), 8, 50), "a burst from eight clients, all answered");
         assertHerd(emptyWakeups());
     }
 

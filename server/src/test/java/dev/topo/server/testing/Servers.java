@@ -4,13 +4,17 @@ import dev.topo.config.ConfigLoader;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.TopoServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +33,33 @@ public final class Servers {
         String base = "bind: {host: 127.0.0.1, port: 0}\nadmin: {host: 127.0.0.1, port: 0}\n"
                 + (yaml.contains("drainDelay") ? "" : "drainDelay: 0s\n");
         return TopoServer.start(config(base + yaml));
+    }
+
+    /**
+     * {@code threads} clients at once, each opening {@code each} connections one after another with one request on
+     * each; returns how many were answered 200. A burst keeps several loops awake at once: epoll hands a loop a
+     * wake-up only if the socket is still readable when the loop gets to run, so loops that sleep through another's
+     * accept never see the herd.
+     */
+    public static int burst(InetSocketAddress address, int threads, int each) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger answered = new AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            pool.execute(() -> {
+                for (int i = 0; i < each; i++) {
+                    try (RawHttp c = new RawHttp(address)) {
+                        if (c.exchange(RawHttp.get("/")).status() == 200) {
+                            answered.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        // counted by its absence
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+        return answered.get();
     }
 
     /** Waits (at most 5 s) until nothing accepts connections on {@code port}; fails if something still does. */

@@ -47,12 +47,8 @@ class AcceptModelsTest {
             }
             assertTrue(loops.size() > 1, "connections were accepted by more than one loop: " + loops);
             // The herd: a connection wakes every idle loop watching the socket, one accepts it, the others find
-            // nothing. Twenty more connections, one at a time, give the idle loops every chance to be woken.
-            for (int i = 0; i < 20; i++) {
-                try (RawHttp c = new RawHttp(server.address())) {
-                    assertEquals(200, c.exchange(get("/")).status());
-                }
-            }
+            // nothing. A burst of connections from eight clients at once keeps the loops awake together.
+            assertEquals(400, Servers.burst(server.address(), 8, 50));
             String scrape = Servers.admin(server, "/metrics");
             double empty = 0;
             for (LoopStats loop : server.metrics().listeners().get(0).loops()) {

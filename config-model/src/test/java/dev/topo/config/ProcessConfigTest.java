@@ -16,7 +16,7 @@ class ProcessConfigTest {
                 new Overrides(null, null, null, null, "process-fd-passing", null, 3, 4));
         assertEquals(TopologyKind.PROCESS_FD_PASSING, c.topology().kind());
         ProcessFdPassingParameters fd = c.topology().parameters(ProcessFdPassingParameters.class);
-        assertEquals(4, fd.processes());
+        assertEquals(ProcessPool.fixed(4), fd.processes());
         assertEquals(3, fd.workers());
         assertEquals(Dispatch.ROUND_ROBIN, fd.dispatch());
     }
@@ -35,7 +35,7 @@ class ProcessConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("topology: {kind: reuseport, processes: 2}\n", "t.yaml"));
         assertEquals("t.yaml: topology.processes: 2 (expected: only with kind process-fd-passing, "
-                + "process-reuseport; this is kind reuseport)", e.getMessage());
+                + "process-reuseport, process-shared-listener; this is kind reuseport)", e.getMessage());
     }
 
     @Test

@@ -83,7 +83,7 @@ public final class Supervisor {
     private static final class Slot {
         final int index;
         volatile WorkerProcess worker;
-        volatile String state = "starting";
+        volatile String state = "unused";
         volatile int restarts;
         volatile Integer lastExitCode;
         final RestartPolicy policy;
@@ -93,6 +93,8 @@ public final class Supervisor {
         volatile long since;
         /** When its last worker exited: how long the slot went without one. */
         volatile long diedAt;
+        /** Stopped on purpose (a dynamic pool shrank): its worker is not replaced when it exits. */
+        volatile boolean retired;
 
         Slot(int index, RestartPolicy policy) {
             this.index = index;
@@ -223,6 +225,11 @@ public final class Supervisor {
         slot.diedAt = System.nanoTime();
         slot.lastExitCode = code;
         listener.exited(slot.index, worker);
+        if (slot.retired) {
+            slot.state = "stopped";
+            log.info("{} (pid {}) left the pool (exit code {})", worker.name(), worker.pid(), code);
+            return;
+        }
         if (!restarting) {
             slot.state = "stopped";
             log.info("{} (pid {}) exited with code {}", worker.name(), worker.pid(), code);
@@ -274,6 +281,57 @@ public final class Supervisor {
     /** Completes, with the reason, when the supervisor gave up on a worker. */
     public CompletableFuture<String> failure() {
         return failure;
+    }
+
+    /**
+     * A dynamic pool grows: a worker is started in the first slot that has none (or whose worker left the pool).
+     * Returns the slot, or -1 when every slot is taken.
+     */
+    public synchronized int grow() {
+        if (!restarting) {
+            return -1;
+        }
+        for (Slot slot : slots) {
+            // A slot never used, or whose worker left the pool or never got ready (a restart is another matter).
+            if (slot.worker == null || !slot.worker.alive() && !"restarting".equals(slot.state)) {
+                slot.retired = false;
+                slot.readyOnce = false;
+                launch(slot);
+                return slot.index;
+            }
+        }
+        return -1;
+    }
+
+    /** A dynamic pool shrinks: {@code slot}'s worker drains (its requests finish) and is not replaced. */
+    public synchronized void retire(int slot) {
+        Slot s = slots[slot];
+        if (s.worker == null || s.retired) {
+            return;
+        }
+        s.retired = true;
+        s.state = "leaving";
+        s.worker.drain();
+    }
+
+    /** The slots whose worker is running and not leaving the pool. */
+    public List<Integer> runningSlots() {
+        List<Integer> running = new ArrayList<>();
+        for (Slot s : slots) {
+            if (!s.retired && "running".equals(s.state)) {
+                running.add(s.index);
+            }
+        }
+        return running;
+    }
+
+    /** The slots in the pool: running, or started and not yet ready (a pool counts those as idle to come). */
+    public int activeSlots() {
+        int active = 0;
+        for (Slot s : slots) {
+            active += !s.retired && s.worker != null && s.worker.alive() ? 1 : 0;
+        }
+        return active;
     }
 
     /** The standby workers: name, pid and whether each is ready to take a slot over. */

@@ -7,6 +7,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,8 @@ final class FdDispatcher {
         long skipped;
         /** The master's copies of the connections passed and not yet acknowledged, oldest first. */
         final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
+        /** Leaving the pool: it finishes what it has and gets nothing new. */
+        boolean leaving;
 
         Target(Channel channel) {
             this.channel = channel;
@@ -121,6 +125,24 @@ final class FdDispatcher {
         passPending();
     }
 
+    /** {@code slot}'s worker leaves the pool: no new connection goes to it. */
+    void leave(int slot) {
+        if (targets[slot] != null) {
+            targets[slot].leaving = true;
+        }
+    }
+
+    /** The slots whose worker has a connection open. */
+    Set<Integer> busy() {
+        Set<Integer> busy = new HashSet<>();
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] != null && targets[i].open > 0) {
+                busy.add(i);
+            }
+        }
+        return busy;
+    }
+
     /** At stop: connections no worker took are closed. */
     void refusePending() {
         for (EpollSocketChannel c = pending.poll(); c != null; c = pending.poll()) {
@@ -184,7 +206,7 @@ final class FdDispatcher {
         for (int i = 0; i < n; i++) {
             int slot = dispatch == Dispatch.ROUND_ROBIN ? (nextTarget + i) % n : i;
             Target t = targets[slot];
-            if (t == null) {
+            if (t == null || t.leaving) {
                 continue;
             }
             if (!t.hasRoom()) {

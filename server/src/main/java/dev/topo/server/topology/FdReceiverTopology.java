@@ -89,12 +89,13 @@ public final class FdReceiverTopology extends EventLoopTopology {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             FileDescriptor fd = (FileDescriptor) msg;
-            ctx.write(ctx.alloc().buffer(1).writeByte(RECEIVED));
             if (resources.draining()) {
+                // Not acknowledged: the master keeps its copy and passes it to another worker once this one's
+                // handoff channel closes.
                 close(fd);
-                ctx.write(ctx.alloc().buffer(1).writeByte(CLOSED));
                 return;
             }
+            ctx.write(ctx.alloc().buffer(1).writeByte(RECEIVED));
             EpollSocketChannel ch = new EpollSocketChannel(fd.intValue());
             ch.config().setTcpNoDelay(true);
             ch.pipeline().addLast(initializer);

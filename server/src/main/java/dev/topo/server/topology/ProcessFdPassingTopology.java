@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +39,13 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
     private EventLoop boss;
 
     public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+        super(config, metrics, config.topology().parameters(ProcessFdPassingParameters.class).processes());
         ProcessFdPassingParameters t = config.topology().parameters(ProcessFdPassingParameters.class);
         this.dispatch = t.dispatch();
-        this.dispatcher = new FdDispatcher(resources, dispatch, t.processes());
+        this.dispatcher = new FdDispatcher(resources, dispatch, pool.max());
         Path workerConfig = files.writeConfig("worker", config.forWorker(config.topology(), config.bind().port(),
                 true));
-        this.supervisor = new Supervisor("worker", t.processes(), t.standbyWorkers(), t.maxRestarts(),
+        this.supervisor = new Supervisor("worker", pool.max(), t.standbyWorkers(), t.maxRestarts(),
                 name -> List.of(workerConfig.toString(), socket(name).toString()), new Supervisor.Listener() {
                     @Override
                     public void ready(int slot, WorkerProcess worker) {
@@ -69,7 +70,8 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
         boss = resources.newGroup(1, i -> "topo-boss-0").next();
         ListenerStats listener = resources.metrics.addListener(0);
         // Every worker is ready before the first accept, so that round-robin starts out over all of them.
-        supervisor.start(0, dispatcher.slots());
+        supervisor.start(0, pool.min());
+        startScaling();
         return resources.bind(FdHandoff.acceptOnly(resources, boss, listener,
                 c -> dispatcher.accepted(c, draining())), listener, config.bind().host(), config.bind().port());
     }
@@ -112,6 +114,27 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
                 buf.release();
             }
         }
+    }
+
+    /** The master knows which workers have connections open: the ones it passed and they did not report closed. */
+    @Override
+    Set<Integer> busySlots(List<Integer> running) {
+        try {
+            Set<Integer> busy = boss.submit(dispatcher::busy).get(2, TimeUnit.SECONDS);
+            busy.retainAll(running);
+            return busy;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return Set.of();
+        }
+    }
+
+    /** Waited for: once the worker drains, anything passed to it would only come back. */
+    @Override
+    void leaving(int slot) {
+        boss.submit(() -> dispatcher.leave(slot)).syncUninterruptibly();
     }
 
     /** Each slot's counts, read on the boss loop that owns them. */

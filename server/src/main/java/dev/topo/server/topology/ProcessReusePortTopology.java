@@ -1,5 +1,6 @@
 package dev.topo.server.topology;
 
+import dev.topo.config.ProcessPool;
 import dev.topo.config.ProcessReusePortParameters;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyParameters;
@@ -22,7 +23,7 @@ public final class ProcessReusePortTopology extends SocketLendingTopology {
     }
 
     private ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics, ProcessReusePortParameters p) {
-        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts(), false);
+        super(config, metrics, ProcessPool.fixed(p.processes()), p.standbyWorkers(), p.maxRestarts(), false);
         this.parameters = p;
     }
 

@@ -1,5 +1,6 @@
 package dev.topo.server.topology;
 
+import dev.topo.config.ProcessPool;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyConfig;
 import dev.topo.config.TopologyParameters;
@@ -35,16 +36,14 @@ abstract class SocketLendingTopology extends SupervisedTopology {
 
     private final Supervisor supervisor;
     private final List<Channel> sockets = new ArrayList<>();
-    private final int processes;
     /** The turn to accept, when the workers take turns on a shared socket; else null. */
     private final AcceptMutex mutex;
     private Path workerConfig;
 
-    SocketLendingTopology(ServerConfig config, ServerMetrics metrics, int processes, int standbyWorkers,
+    SocketLendingTopology(ServerConfig config, ServerMetrics metrics, ProcessPool pool, int standbyWorkers,
             int maxRestarts, boolean acceptMutex) {
-        super(config, metrics);
-        this.processes = processes;
-        this.supervisor = new Supervisor("worker", processes, standbyWorkers, maxRestarts, this::workerArgs,
+        super(config, metrics, pool);
+        this.supervisor = new Supervisor("worker", pool.max(), standbyWorkers, maxRestarts, this::workerArgs,
                 new Supervisor.Listener() {
                     @Override
                     public void ready(int slot, WorkerProcess worker) {
@@ -95,9 +94,10 @@ abstract class SocketLendingTopology extends SupervisedTopology {
         TopologyConfig inner = new TopologyConfig(inWorker(), config.topology().listen());
         // Each worker accepts on its own: each gets an equal share of the server-wide limit (as nginx's
         // worker_connections is per worker), so that together they never exceed it.
-        int share = Math.max(1, config.limits().maxConnections() / processes);
+        int share = Math.max(1, config.limits().maxConnections() / pool.max());
         workerConfig = files.writeConfig("worker", config.forWorker(inner, port, true, share));
-        supervisor.start(0, processes);
+        supervisor.start(0, pool.min());
+        startScaling();
         return new InetSocketAddress(config.bind().host(), port);
     }
 

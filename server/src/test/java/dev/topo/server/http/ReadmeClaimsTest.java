@@ -178,6 +178,23 @@ class ReadmeClaimsTest {
     }
 
     @Test
+    void readinessFailsAtOnceWhenAStopBeginsWhileLivenessStaysOk() throws Exception {
+        TopoServer server = Servers.start("topology: {kind: single-acceptor, workers: 1}\ndrainDelay: 1s\n");
+        assertEquals("ok\n", Servers.admin(server, "/readyz"));
+        assertEquals("ok\n", Servers.admin(server, "/livez"));
+        CompletableFuture<Void> stop = Servers.stopInBackground(server);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        String readyz = Servers.admin(server, "/readyz");
+        while (readyz.startsWith("ok") && System.nanoTime() < deadline) {
+            readyz = Servers.admin(server, "/readyz");
+        }
+        assertTrue(readyz.startsWith("draining"), readyz);
+        assertTrue(Servers.admin(server, "/healthz").startsWith("draining"), "/healthz answers like /readyz");
+        assertEquals("ok\n", Servers.admin(server, "/livez"), "a draining server is alive");
+        stop.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void requestLatencyIsRecordedPerLoopAndMergedAtScrapeTime() {
         try (ServerMetrics metrics = new ServerMetrics(10)) {
             LoopStats a = metrics.addLoop(metrics.addListener(0), "topo-loop-0");

@@ -123,6 +123,7 @@ public final class HostileBench {
             case "concurrency" -> EnumSet.of(Need.CONCURRENCY);
             default -> EnumSet.allOf(Need.class);
         };
+        HostileCases.warmUp(address, SuiteLimits.suite());
         List<Outcome> outcomes = HostileCases.run(address, SuiteLimits.suite(), provided,
                 needs.equals("none") ? 1 : 8);
         int ran = 0;

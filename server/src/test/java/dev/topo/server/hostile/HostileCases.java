@@ -97,4 +97,29 @@ public final class HostileCases {
             return new Outcome(c, t, false, (System.nanoTime() - start) / 1_000_000);
         }
     }
+
+    /**
+     * A fresh JVM (a worker process, a server just started) takes a second or two over its first connections (class
+     * loading, interpreted code), which timed cases would count against the server: serves a few requests, refusals
+     * and 408s on several connections at once first, so that every worker process gets some.
+     */
+    public static void warmUp(InetSocketAddress address, SuiteLimits limits) throws InterruptedException {
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread t = new Thread(() -> {
+                for (String raw : List.of(Probes.GET, "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n")) {
+                    try (HostileClient c = new HostileClient(address)) {
+                        c.send(raw).read(limits.requestTimeout().plusSeconds(5));
+                    } catch (Exception e) {
+                        // warming up only: the cases check the answers
+                    }
+                }
+            }, "hostile-warm-up-" + i);
+            t.start();
+            clients.add(t);
+        }
+        for (Thread t : clients) {
+            t.join(30_000);
+        }
+    }
 }

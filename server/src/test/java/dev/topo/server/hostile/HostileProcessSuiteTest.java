@@ -75,7 +75,7 @@ class HostileProcessSuiteTest {
         try {
             Probes.servesNextClient(server.address(), limits);
             if (!perConnection) {
-                warmUp(server, limits);
+                HostileCases.warmUp(server.address(), limits);
             }
             fdsBefore = openFds(server, perConnection);
             List<HostileCase> cases = HostileCases.all(limits).stream()
@@ -107,30 +107,6 @@ class HostileProcessSuiteTest {
             }
         }));
         return tests.stream();
-    }
-
-    /**
-     * A fresh worker JVM takes a second or two over its first connections (class loading, interpreted code), which
-     * the timed cases would count against the server: every worker serves a few requests, refusals and 408s first.
-     */
-    private static void warmUp(TopoServer server, SuiteLimits limits) throws InterruptedException {
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            Thread t = new Thread(() -> {
-                for (String raw : List.of(Probes.GET, "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n")) {
-                    try (HostileClient c = new HostileClient(server.address())) {
-                        c.send(raw).read(limits.requestTimeout().plusSeconds(5));
-                    } catch (Exception e) {
-                        // warming up only: the cases check the answers
-                    }
-                }
-            }, "hostile-warm-up-" + i);
-            t.start();
-            clients.add(t);
-        }
-        for (Thread t : clients) {
-            t.join(30_000);
-        }
     }
 
     /** Open fds of the master and of each worker (by pid), as /proc shows them. */

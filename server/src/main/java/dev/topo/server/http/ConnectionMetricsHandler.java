@@ -19,6 +19,8 @@ public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
     private final ServerMetrics metrics;
     private final LoopStats loop;
     private boolean counted;
+    /** The connection's slot under limits.maxConnections was given back before the channel closed. */
+    private boolean slotReleased;
 
     ConnectionMetricsHandler(ServerMetrics metrics, LoopStats loop) {
         this.metrics = metrics;
@@ -44,9 +46,23 @@ public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
         if (counted) {
             counted = false;
             loop.connectionClosed();
-            metrics.connectionClosed();
+            if (!slotReleased) {
+                metrics.connectionClosed();
+            }
         }
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * The connection is on its way out (a lingering close drains what the client still sends): its slot under
+     * limits.maxConnections goes to the next client now, not when the client gets round to closing. The loop still
+     * counts it as open until it is. On the connection's loop.
+     */
+    void releaseSlot() {
+        if (counted && !slotReleased) {
+            slotReleased = true;
+            metrics.connectionClosed();
+        }
     }
 
     @Override

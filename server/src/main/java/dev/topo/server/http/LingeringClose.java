@@ -27,13 +27,16 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
 
     private final long lingerNanos;
     private final TimeoutHandler timeouts;
+    private final Runnable releaseSlot;
     private ChannelHandlerContext ctx;
     private boolean lingering;
     private long drained;
 
-    LingeringClose(long lingerNanos, TimeoutHandler timeouts) {
+    /** @param releaseSlot gives the connection's slot under limits.maxConnections back when the lingering begins */
+    LingeringClose(long lingerNanos, TimeoutHandler timeouts, Runnable releaseSlot) {
         this.lingerNanos = lingerNanos;
         this.timeouts = timeouts;
+        this.releaseSlot = releaseSlot;
     }
 
     @Override
@@ -69,6 +72,7 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
             return;
         }
         socket.shutdownOutput();
+        releaseSlot.run();
         // Flow control may have stopped reading; the input has to be drained for the close to be clean.
         ch.config().setAutoRead(true);
         ch.read();

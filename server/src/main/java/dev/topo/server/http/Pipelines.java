@@ -48,7 +48,8 @@ public final class Pipelines {
             // A client that shuts its output after the last request still reads the answers (RFC 9112 §9.6).
             socket.setAllowHalfClosure(true);
         }
-        p.addLast("metrics", new ConnectionMetricsHandler(metrics, loop));
+        ConnectionMetricsHandler connection = new ConnectionMetricsHandler(metrics, loop);
+        p.addLast("metrics", connection);
         long idle = limits.idleTimeout().toNanos();
         long send = limits.sendTimeout().toNanos();
         if (protocol == Protocol.ECHO) {
@@ -60,7 +61,8 @@ public final class Pipelines {
                 ? encoders.computeIfAbsent(loop, l -> new ResponseEncoder(l.listener().index(), thread))
                 : new ResponseEncoder(loop.listener().index(), thread);
         TimeoutHandler timeouts = new TimeoutHandler(idle, limits.requestTimeout().toNanos(), send);
-        LingeringClose linger = new LingeringClose(limits.lingerTimeout().toNanos(), timeouts);
+        LingeringClose linger = new LingeringClose(limits.lingerTimeout().toNanos(), timeouts,
+                connection::releaseSlot);
         StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
         RequestFlow flow = new RequestFlow(decoder, timeouts, linger, limits.maxPipelinedRequests());
         // Order matters: the lingering close drains raw bytes before anything counts them as activity, the

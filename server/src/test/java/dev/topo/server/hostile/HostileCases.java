@@ -107,7 +107,9 @@ public final class HostileCases {
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Thread t = new Thread(() -> {
-                for (String raw : List.of(Probes.GET, "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n")) {
+                for (String raw : List.of(Probes.GET, "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n",
+                        "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhe", "GET /work?bytes=9 HTTP/1.1\r\n"
+                        + "Host: h\r\n\r\n")) {
                     try (HostileClient c = new HostileClient(address)) {
                         c.send(raw).read(limits.requestTimeout().plusSeconds(5));
                     } catch (Exception e) {

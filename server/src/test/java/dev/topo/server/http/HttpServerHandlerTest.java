@@ -37,7 +37,7 @@ class HttpServerHandlerTest {
         ResponseEncoder encoder = new ResponseEncoder(3, loop.name());
         long fiveSeconds = Duration.ofSeconds(5).toNanos();
         TimeoutHandler timeouts = new TimeoutHandler(fiveSeconds, fiveSeconds, fiveSeconds);
-        LingeringClose linger = new LingeringClose(fiveSeconds, timeouts);
+        LingeringClose linger = new LingeringClose(fiveSeconds, timeouts, () -> { });
         StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
         RequestFlow flow = new RequestFlow(decoder, timeouts, linger, 16);
         ch = new EmbeddedChannel(linger, timeouts, decoder, flow,

@@ -10,6 +10,7 @@ import dev.topo.loadgen.compare.render.Charts;
 import dev.topo.loadgen.compare.render.HtmlReport;
 import dev.topo.loadgen.compare.render.Table;
 import dev.topo.loadgen.engine.InvalidValueException;
+import dev.topo.loadgen.engine.Warmup;
 import dev.topo.loadgen.report.JsonReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,9 +59,11 @@ public final class CompareCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "Measured time per scenario. Default: ${DEFAULT-VALUE}")
     private Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-            description = "Load before each measurement, discarded. Default: ${DEFAULT-VALUE}")
-    private Duration warmup;
+    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "2s",
+            converter = WarmupConverter.class,
+            description = "Load before each measurement, discarded: a fixed time, or auto (until two 1 s windows "
+                    + "agree within 5%%, at most 10s). Default: ${DEFAULT-VALUE}")
+    private Warmup warmup;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "report",
             description = "Report directory. Default: ${DEFAULT-VALUE}")
@@ -141,9 +144,6 @@ public final class CompareCommand implements Callable<Integer> {
     private CompareRunner.Options options() throws IOException {
         if (duration.isZero() || duration.isNegative()) {
             throw new InvalidValueException("--duration", InvalidValueException.duration(duration), "> 0");
-        }
-        if (warmup.isNegative()) {
-            throw new InvalidValueException("--warmup", InvalidValueException.duration(warmup), ">= 0");
         }
         if (!Files.isRegularFile(scenariosFile)) {
             throw new InvalidValueException("--scenarios", quoted(scenariosFile), "an existing file");

@@ -10,6 +10,7 @@ import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.Summary;
 import dev.topo.loadgen.engine.Target;
 import dev.topo.loadgen.engine.UnreachableTargetException;
+import dev.topo.loadgen.engine.Warmup;
 import dev.topo.loadgen.report.CompositeListener;
 import dev.topo.loadgen.report.ConsoleReport;
 import dev.topo.loadgen.report.CsvReport;
@@ -77,9 +78,12 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Measured time, e.g. 10s, 2m. Default: ${DEFAULT-VALUE}")
     private Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
-            description = "Load before measuring; its results are discarded. Default: ${DEFAULT-VALUE}")
-    private Duration warmup;
+    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "auto",
+            converter = WarmupConverter.class,
+            description = "Load before measuring, discarded: auto runs until two 1 s windows agree within 5%% "
+                    + "(at most 10s), so a cold client or server is not measured; or a fixed time, 0s for none. "
+                    + "Default: ${DEFAULT-VALUE}")
+    private Warmup warmup;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "N", defaultValue = "1",
             description = "Requests in flight per keep-alive connection. Default: ${DEFAULT-VALUE}")

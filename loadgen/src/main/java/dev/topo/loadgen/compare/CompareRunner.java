@@ -7,6 +7,7 @@ import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.ResultDocument;
 import dev.topo.loadgen.engine.UnreachableTargetException;
+import dev.topo.loadgen.engine.Warmup;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class CompareRunner {
      * @param clientCpus           taskset list for this JVM; null leaves it where it is
      */
     public record Options(List<Path> configs, Path scenariosFile, List<Scenario> scenarios, Duration duration,
-                          Duration warmup, String serverCommand, Map<String, String> placeholders,
+                          Warmup warmup, String serverCommand, Map<String, String> placeholders,
                           boolean includePerConnection, String serverCpus, String clientCpus,
                           Duration readyTimeout) {
     }
@@ -85,8 +86,9 @@ public final class CompareRunner {
         String version = CompareRunner.class.getPackage().getImplementationVersion();
         return new Results.Document(Results.SCHEMA, version == null ? "dev" : version, started,
                 Instant.now().toString(), machine, placement,
-                new Results.Options(options.duration().toMillis() / 1e3, options.warmup().toMillis() / 1e3,
-                        options.serverCommand(), options.configs().stream().map(Path::toString).toList(),
+                new Results.Options(options.duration().toMillis() / 1e3, options.warmup().label(),
+                        options.warmup().length().toMillis() / 1e3, options.serverCommand(),
+                        options.configs().stream().map(Path::toString).toList(),
                         options.scenariosFile() == null ? null : options.scenariosFile().toString()),
                 options.scenarios(), configs);
     }

@@ -58,8 +58,13 @@ public final class Results {
     public record Placement(boolean pinned, String serverCpus, String clientCpus, String note) {
     }
 
-    public record Options(double durationSeconds, double warmupSeconds, String serverCommand, List<String> configs,
-                          String scenariosFile) {
+    /**
+     * @param warmup        each scenario's warm-up: {@code auto} (until steady) or a fixed length such as {@code 2s}
+     * @param warmupSeconds the fixed length, or the ceiling of {@code auto}; what each run took is in its
+     *                      {@code load.warmup}
+     */
+    public record Options(double durationSeconds, String warmup, double warmupSeconds, String serverCommand,
+                          List<String> configs, String scenariosFile) {
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.topo.loadgen.engine.ConnectionMode;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.Target;
+import dev.topo.loadgen.engine.Warmup;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         }
     }
 
-    public LoadSpec spec(String host, int port, Duration duration, Duration warmup) {
+    public LoadSpec spec(String host, int port, Duration duration, Warmup warmup) {
         Target target = Target.parse(protocol.equals("http") ? "http://" + host + ":" + port + path
                 : "tcp://" + host + ":" + port);
         LoadSpec.Builder b = LoadSpec.builder(target).connections(connections).threads(threads).rate(rate)
@@ -128,7 +129,7 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
                 n.path("protocol").asText("http").toLowerCase(Locale.ROOT), n.path("path").asText("/"),
                 ConnectionMode.parse(n.path("connectionMode").asText("keepalive")), n.path("connections").asInt(16),
                 n.path("threads").asInt(1), n.path("rate").asDouble(0), n.path("size").asInt(64), timeout);
-        s.spec("127.0.0.1", 1, Duration.ofSeconds(1), Duration.ZERO);
+        s.spec("127.0.0.1", 1, Duration.ofSeconds(1), Warmup.NONE);
         return s;
     }
 }

@@ -13,6 +13,10 @@ public interface LoadListener {
     default void onStart(LoadSpec spec, String transport) {
     }
 
+    /** One window of the warm-up has ended; {@code window} is what the warm-up judges (and then discards). */
+    default void onWarmupWindow(WarmupWindow window) {
+    }
+
     /** The warm-up is over; what was recorded so far has been discarded. */
     default void onWarmupEnd() {
     }

@@ -10,13 +10,14 @@ import java.util.List;
  *
  * @param spec       what was run
  * @param transport  "epoll" or "nio"
+ * @param warmup     what the warm-up did (how long, whether it became steady); none of it is in the figures
  * @param summary    totals of the measured part
  * @param timeline   one point per measured interval
  * @param spread     responses and connections by Topo listener and event loop
  * @param histograms whole-run histograms, nanoseconds
  */
-public record LoadResult(LoadSpec spec, String transport, Summary summary, List<TimelinePoint> timeline,
-                         Spread spread, Totals histograms) {
+public record LoadResult(LoadSpec spec, String transport, WarmupReport warmup, Summary summary,
+                         List<TimelinePoint> timeline, Spread spread, Totals histograms) {
 
     public LoadResult {
         timeline = List.copyOf(timeline);

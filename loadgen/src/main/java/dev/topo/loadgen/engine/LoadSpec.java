@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param threads          event loop threads; connections are spread over them round-robin
  * @param pipeline         requests in flight per connection (keep-alive only)
  * @param duration         measured time, after the warm-up
- * @param warmup           time whose results are discarded
+ * @param warmup           how long the load runs before the measurement starts; its results are discarded
  * @param timeout          connect and response timeout
  * @param rate             requests per second on one global schedule (open loop); 0 for closed loop
  * @param connectionMode   keep-alive or one connection per request
@@ -34,7 +34,7 @@ public record LoadSpec(
         int threads,
         int pipeline,
         Duration duration,
-        Duration warmup,
+        Warmup warmup,
         Duration timeout,
         double rate,
         ConnectionMode connectionMode,
@@ -82,9 +82,6 @@ public record LoadSpec(
                     "1 with connectionMode per-request, whose connections carry one request each");
         }
         requirePositive("duration", duration);
-        if (warmup.isNegative()) {
-            throw new InvalidValueException("warmup", InvalidValueException.duration(warmup), ">= 0");
-        }
         requirePositive("timeout", timeout);
         requireRate("rate", rate);
         requireRate("connectRate", connectRate);
@@ -130,7 +127,10 @@ public record LoadSpec(
         return new Builder(target);
     }
 
-    /** Mutable builder with the CLI's defaults. */
+    /**
+     * Mutable builder with the CLI's defaults, but for the warm-up: none unless asked for, so that what a program
+     * counts is everything the server answered ({@code topo load} warms up until steady by default).
+     */
     public static final class Builder {
         private final Target target;
         private String method = "GET";
@@ -140,7 +140,7 @@ public record LoadSpec(
         private int threads = 1;
         private int pipeline = 1;
         private Duration duration = Duration.ofSeconds(10);
-        private Duration warmup = Duration.ZERO;
+        private Warmup warmup = Warmup.NONE;
         private Duration timeout = Duration.ofSeconds(5);
         private double rate;
         private ConnectionMode connectionMode = ConnectionMode.KEEPALIVE;
@@ -191,7 +191,12 @@ public record LoadSpec(
             return this;
         }
 
+        /** A fixed warm-up; {@link Duration#ZERO} for none. */
         public Builder warmup(Duration v) {
+            return warmup(Warmup.fixed(v));
+        }
+
+        public Builder warmup(Warmup v) {
             warmup = v;
             return this;
         }

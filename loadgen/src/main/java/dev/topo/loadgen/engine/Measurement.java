@@ -5,9 +5,12 @@ import dev.topo.loadgen.stats.LatencyStats;
 import dev.topo.loadgen.stats.Spread;
 import dev.topo.loadgen.stats.SpreadCounter;
 import dev.topo.loadgen.stats.SpreadTable;
+import com.sun.management.OperatingSystemMXBean;
 import io.netty.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The reporting side of one run, on the thread that called the engine: it sleeps, and once a second merges the
- * per-thread interval histograms and counters into a {@link TimelinePoint}. The event loops only record.
+ * per-thread interval histograms and counters, first into the warm-up's windows (judged by {@link WarmupDetector},
+ * then discarded), then into the measurement's {@link TimelinePoint}s and totals. The event loops only record.
  */
 final class Measurement {
 
@@ -65,12 +69,8 @@ final class Measurement {
             w.loop.execute(() -> w.start(start));
         }
         listener.onStart(spec, transport);
-        long measureStart = start;
-        if (!spec.warmup().isZero()) {
-            measureStart = start + spec.warmup().toNanos();
-            sleepUntil(measureStart);
-            resetForMeasurement();
-        }
+        WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.rate());
+        long measureStart = spec.warmup().isNone() ? start : warmUp(start, detector);
         long end = measureStart + spec.duration().toNanos();
         int second = 0;
         long lastTick = measureStart;
@@ -89,8 +89,50 @@ final class Measurement {
         Spread spread = spread();
         Summary summary = summarize((finished - measureStart) / 1e9);
         Histogram uncorrected = spec.openLoop() ? total[1] : total[0];
-        return new LoadResult(spec, transport, summary, timeline, spread,
+        return new LoadResult(spec, transport, detector.report(), summary, timeline, spread,
                 new LoadResult.Totals(total[0], uncorrected, total[2], total[3]));
+    }
+
+    /**
+     * Runs the load in windows of a second (the last one of a fixed warm-up may be shorter) until the detector says
+     * the warm-up is over, then discards what was recorded; returns when the measurement starts.
+     */
+    private long warmUp(long start, WarmupDetector detector) throws InterruptedException {
+        long limit = start + Math.round(detector.limitSeconds() * 1e9);
+        long windowStart = start;
+        long[] before = new long[WorkerStats.SIZE];
+        long jitBefore = jitMillis();
+        long cpuBefore = cpuMillis();
+        for (int second = 1; ; second++) {
+            long tick = Math.min(windowStart + SECOND, limit);
+            sleepUntil(tick);
+            long[] now = sumCounters();
+            Histogram latency = interval[0];
+            latency.reset();
+            for (WorkerStats.IntervalReader[] r : readers) {
+                latency.add(r[0].next());
+            }
+            long requests = now[WorkerStats.RESPONSES] - before[WorkerStats.RESPONSES];
+            long sends = now[WorkerStats.SENDS_DUE] - before[WorkerStats.SENDS_DUE];
+            double lagNanos = sends == 0 ? 0
+                    : (double) (now[WorkerStats.SEND_LAG_NANOS] - before[WorkerStats.SEND_LAG_NANOS]) / sends;
+            double seconds = (tick - windowStart) / 1e9;
+            long jit = jitMillis();
+            long cpu = cpuMillis();
+            WarmupWindow window = new WarmupWindow(second, round3((tick - start) / 1e9), round3(seconds), requests,
+                    round3(requests / seconds), latency.getTotalCount() == 0 ? 0 : us(latency.getMean()),
+                    us(lagNanos), jit - jitBefore, cpu - cpuBefore);
+            jitBefore = jit;
+            cpuBefore = cpu;
+            boolean over = detector.offer(window);
+            listener.onWarmupWindow(window);
+            if (over) {
+                resetForMeasurement();
+                return tick;
+            }
+            before = now;
+            windowStart = tick;
+        }
     }
 
     private void resetForMeasurement() throws InterruptedException {
@@ -226,6 +268,18 @@ final class Measurement {
             }
         }
         return sum;
+    }
+
+    /** Milliseconds this JVM's JIT compilers have spent so far; 0 where the JVM does not say. */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** Milliseconds of CPU this process has used so far; 0 where the JVM does not say. */
+    private static long cpuMillis() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime() / 1_000_000) : 0;
     }
 
     private static <T> T await(Future<T> f) throws InterruptedException {

@@ -12,7 +12,8 @@ import java.util.List;
  * or remove one only with a new schema version.
  */
 public record ResultDocument(String schema, String version, String finishedAt, String target, String transport,
-                             Options options, Summary summary, List<TimelinePoint> timeline, Spread spread) {
+                             Options options, WarmupReport warmup, Summary summary, List<TimelinePoint> timeline,
+                             Spread spread) {
 
     public static final String SCHEMA = "topo-loadgen/1";
 
@@ -20,21 +21,27 @@ public record ResultDocument(String schema, String version, String finishedAt, S
         timeline = List.copyOf(timeline);
     }
 
-    /** The run's options, in the units of the rest of the document (seconds, requests per second). */
+    /**
+     * The run's options, in the units of the rest of the document (seconds, requests per second).
+     *
+     * @param warmup        {@code auto}, or the fixed warm-up ({@code 0s}: none)
+     * @param warmupSeconds the time the load ran before the measurement: the fixed warm-up, or what {@code auto}
+     *                      took (the document's {@code warmup} says more)
+     */
     public record Options(String method, int connections, int threads, int pipeline, double durationSeconds,
-                          double warmupSeconds, double timeoutSeconds, double rate, String connectionMode,
-                          double connectRate, String closeMode, List<String> sourceAddresses, int bodyBytes,
-                          List<String> headers) {
+                          String warmup, double warmupSeconds, double timeoutSeconds, double rate,
+                          String connectionMode, double connectRate, String closeMode, List<String> sourceAddresses,
+                          int bodyBytes, List<String> headers) {
 
         public Options {
             sourceAddresses = List.copyOf(sourceAddresses);
             headers = List.copyOf(headers);
         }
 
-        static Options of(LoadSpec s) {
+        static Options of(LoadSpec s, WarmupReport warmup) {
             return new Options(s.method(), s.connections(), s.threads(), s.pipeline(), s.duration().toMillis() / 1e3,
-                    s.warmup().toMillis() / 1e3, s.timeout().toMillis() / 1e3, s.rate(), s.connectionMode().label(),
-                    s.connectRate(), s.closeMode().label(),
+                    s.warmup().label(), warmup.seconds(), s.timeout().toMillis() / 1e3, s.rate(),
+                    s.connectionMode().label(), s.connectRate(), s.closeMode().label(),
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).toList(), s.bodyLength(),
                     s.headers().stream().map(h -> h.name() + ": " + h.value()).toList());
         }
@@ -44,7 +51,7 @@ public record ResultDocument(String schema, String version, String finishedAt, S
     public static ResultDocument of(LoadResult r) {
         String version = ResultDocument.class.getPackage().getImplementationVersion();
         return new ResultDocument(SCHEMA, version == null ? "dev" : version, Instant.now().toString(),
-                r.spec().target().toString(), r.transport(), Options.of(r.spec()), r.summary(), r.timeline(),
-                r.spread());
+                r.spec().target().toString(), r.transport(), Options.of(r.spec(), r.warmup()), r.warmup(),
+                r.summary(), r.timeline(), r.spread());
     }
 }

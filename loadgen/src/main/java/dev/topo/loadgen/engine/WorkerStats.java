@@ -22,8 +22,11 @@ final class WorkerStats {
     static final int BLOCKED_REQUESTS = 5;
     static final int BLOCKED_NANOS = 6;
     static final int BLOCKED_MAX_NANOS = 7;
+    /** Open loop: requests the schedule sent (or opened a connection for), and how late, summed. */
+    static final int SENDS_DUE = 8;
+    static final int SEND_LAG_NANOS = 9;
     /** Status classes 1xx..5xx at STATUS_BASE + 1 .. STATUS_BASE + 5; anything else at STATUS_BASE. */
-    static final int STATUS_BASE = 8;
+    static final int STATUS_BASE = 10;
     static final int ERROR_BASE = STATUS_BASE + 6;
     static final int SIZE = ERROR_BASE + ErrorKind.values().length;
 
@@ -79,6 +82,12 @@ final class WorkerStats {
         inc(BLOCKED_REQUESTS);
         add(BLOCKED_NANOS, Math.max(0, nanos));
         max(BLOCKED_MAX_NANOS, nanos);
+    }
+
+    /** Open loop: a due request went out {@code nanos} after its due time; the warm-up watches this settle. */
+    void recordSendLag(long nanos) {
+        inc(SENDS_DUE);
+        add(SEND_LAG_NANOS, Math.max(0, nanos));
     }
 
     static void record(SingleWriterRecorder r, long nanos) {

@@ -4,6 +4,8 @@ import dev.topo.loadgen.engine.ConnectionMode;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.Summary;
+import dev.topo.loadgen.engine.WarmupReport;
+import dev.topo.loadgen.engine.WarmupWindow;
 import dev.topo.loadgen.stats.Distribution;
 import dev.topo.loadgen.stats.LatencyStats;
 import dev.topo.loadgen.stats.SpreadCounter;
@@ -36,6 +38,7 @@ public final class ConsoleReport {
         LoadSpec spec = result.spec();
         Summary s = result.summary();
         out.print(header(spec));
+        warmup(out, result.warmup(), spec.openLoop());
         out.printf(Locale.ROOT, "  %-12s %9s %9s %9s %9s %9s %9s %9s %9s%n", "", "p50", "p90", "p99", "p99.9",
                 "p99.99", "max", "mean", "stdev");
         latency(out, spec.openLoop() ? "Latency*" : "Latency", s.latency());
@@ -79,6 +82,27 @@ public final class ConsoleReport {
         spread(out, result.spread().listener());
         spread(out, result.spread().loop());
         out.flush();
+    }
+
+    /** How long the discarded warm-up took and why it ended: a short run's figures depend on it. */
+    private static void warmup(PrintWriter out, WarmupReport w, boolean openLoop) {
+        if (w.windows().isEmpty()) {
+            return;
+        }
+        StringBuilder rates = new StringBuilder();
+        for (WarmupWindow window : w.windows()) {
+            rates.append(rates.length() == 0 ? "" : " ").append(Units.rate(window.rate()));
+        }
+        String rule = (openLoop ? "two 1s windows on schedule, send lag settled" : "two 1s windows within 5%")
+                + ", JIT quiet";
+        if (w.mode().equals("auto")) {
+            out.printf(Locale.ROOT, w.steady() ? "  Warm-up: %s until steady (%s), discarded%n"
+                    : "  Warm-up: %s, the ceiling, not steady (%s): measured anyway%n", seconds(w.seconds()), rule);
+        } else {
+            out.printf(Locale.ROOT, "  Warm-up: %s (fixed), discarded%s%n", seconds(w.seconds()),
+                    w.steady() || w.windows().size() < 2 ? "" : "; not steady at its end (--warmup auto waits)");
+        }
+        out.printf(Locale.ROOT, "  Warm-up req/s: %s%n", rates);
     }
 
     private static void latency(PrintWriter out, String name, LatencyStats l) {

@@ -4,6 +4,8 @@ import dev.topo.loadgen.engine.IntervalHistograms;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.TimelinePoint;
+import dev.topo.loadgen.engine.Warmup;
+import dev.topo.loadgen.engine.WarmupWindow;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -22,10 +24,21 @@ public final class ProgressListener implements LoadListener {
     @Override
     public void onStart(LoadSpec spec, String transport) {
         durationSeconds = spec.duration().toMillis() / 1000.0;
-        if (!spec.warmup().isZero()) {
-            err.printf(Locale.ROOT, "\rwarming up for %.1fs...", spec.warmup().toMillis() / 1000.0);
+        Warmup warmup = spec.warmup();
+        if (warmup.untilSteady()) {
+            err.printf(Locale.ROOT, "\rwarming up until steady (at most %.0fs)...", warmup.length().toMillis() / 1e3);
+            dirty = true;
+        } else if (!warmup.isNone()) {
+            err.printf(Locale.ROOT, "\rwarming up for %.1fs...", warmup.length().toMillis() / 1e3);
             dirty = true;
         }
+    }
+
+    @Override
+    public void onWarmupWindow(WarmupWindow w) {
+        err.printf(Locale.ROOT, "\r\033[K[warm-up %4.1fs] %10.0f req/s  (discarded)", w.elapsedSeconds(), w.rate());
+        err.flush();
+        dirty = true;
     }
 
     @Override

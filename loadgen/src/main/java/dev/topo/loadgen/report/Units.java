@@ -28,6 +28,20 @@ final class Units {
         return String.format(Locale.ROOT, u == 0 ? "%.0f%s" : "%.2f%s", b, units[u]);
     }
 
+    /** A rate in three or four figures: 950, 12.3k, 212k, 1.05M. */
+    static String rate(double perSecond) {
+        if (perSecond >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", perSecond / 1e6);
+        }
+        if (perSecond >= 1e5) {
+            return String.format(Locale.ROOT, "%.0fk", perSecond / 1e3);
+        }
+        if (perSecond >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", perSecond / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", perSecond);
+    }
+
     static String number(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }

@@ -44,17 +44,19 @@ class LoadCommandTest {
     @Test
     void thresholdsSetTheExitCode() {
         try (TestHttpServer server = TestHttpServer.hello()) {
-            Outcome met = run(server.url(), "-d", "1s", "-q", "--max-p99", "10s", "--max-error-rate", "0%");
+            // No warm-up: these runs are about exit codes, and a second each is enough.
+            Outcome met = run(server.url(), "-d", "1s", "--warmup", "0s", "-q", "--max-p99", "10s",
+                    "--max-error-rate", "0%");
             assertEquals(0, met.code(), met.err());
             assertTrue(met.out().contains("Requests/sec:"), met.out());
 
-            Outcome slow = run(server.url(), "-d", "1s", "-q", "--max-p99", "1us");
+            Outcome slow = run(server.url(), "-d", "1s", "--warmup", "0s", "-q", "--max-p99", "1us");
             assertEquals(3, slow.code(), slow.err());
             assertTrue(slow.err().contains("p99"), slow.err());
         }
         try (TestHttpServer failing = TestHttpServer.start((s, ctx, req, n, c) ->
                 s.respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of()))) {
-            Outcome errors = run(failing.url(), "-d", "1s", "-q", "--max-error-rate", "0.01");
+            Outcome errors = run(failing.url(), "-d", "1s", "--warmup", "0s", "-q", "--max-error-rate", "0.01");
             assertEquals(3, errors.code(), errors.err());
             assertTrue(errors.err().contains("error rate"), errors.err());
             assertTrue(errors.out().contains("bad_status"), errors.out());
@@ -124,7 +126,9 @@ class LoadCommandTest {
         Path hdr = dir.resolve("r.hlog");
         try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> s.respond(ctx, req,
                 HttpResponseStatus.OK, Map.of("X-Topo-Listener", "0", "X-Topo-Loop", "loop-" + c % 2)))) {
-            Outcome o = run(server.url(), "-d", "2s", "-c", "4", "-q", "--rate", "500", "--json", json.toString(),
+            // No warm-up, so that every request the server answered is in the figures.
+            Outcome o = run(server.url(), "-d", "2s", "--warmup", "0s", "-c", "4", "-q", "--rate", "500", "--json",
+                    json.toString(),
                     "--csv", csv.toString(), "--hdr-log", hdr.toString());
             assertEquals(0, o.code(), o.err());
             JsonNode root = dev.topo.loadgen.report.JsonReport.mapper().readTree(json.toFile());
@@ -159,6 +163,43 @@ class LoadCommandTest {
             assertEquals(requests, logged);
             assertTrue(tagged >= 6, "tagged intervals " + tagged);
         }
+    }
+
+    @Test
+    void theDefaultWarmupRunsUntilSteadyAndIsReported(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            Outcome o = run(server.url(), "-d", "1s", "-c", "4", "-q", "--json", json.toString());
+            assertEquals(0, o.code(), o.err());
+            JsonNode root = dev.topo.loadgen.report.JsonReport.mapper().readTree(json.toFile());
+            JsonNode warmup = root.get("warmup");
+            assertEquals("auto", warmup.get("mode").asText());
+            assertEquals("auto", root.at("/options/warmup").asText());
+            assertEquals(10.0, warmup.get("ceilingSeconds").asDouble());
+            int windows = warmup.get("windows").size();
+            double seconds = warmup.get("seconds").asDouble();
+            // Whole seconds: one window each, at least two to compare, at most the ceiling.
+            assertTrue(windows >= 2 && windows <= 10, "windows " + windows);
+            assertEquals(windows, seconds, 0.001);
+            assertEquals(seconds, root.at("/options/warmupSeconds").asDouble(), 0.001);
+            assertEquals(!warmup.get("steady").asBoolean(), warmup.get("ceilingReached").asBoolean(),
+                    warmup.toString());
+            // Discarded: the server answered the warm-up's requests too, the summary holds only the measured ones.
+            long warmupRequests = 0;
+            for (JsonNode w : warmup.get("windows")) {
+                warmupRequests += w.get("requests").asLong();
+            }
+            long measured = root.at("/summary/requests").asLong();
+            assertTrue(warmupRequests > 0 && measured > 0, warmup.toString());
+            assertTrue(warmupRequests + measured <= server.requests.get(), "counted twice: " + warmupRequests
+                    + " + " + measured + " > " + server.requests.get());
+            assertEquals(1, root.get("timeline").size(), "the timeline is the measured second only");
+            assertTrue(o.out().contains("  Warm-up: " + String.format(java.util.Locale.ROOT, "%.2fs", seconds)),
+                    o.out());
+        }
+        Outcome bad = run("http://127.0.0.1:8080/", "--warmup", "soon");
+        assertEquals("error: --warmup: 'soon' (expected: auto, or a duration like 30s, 500ms, 200us, 2m; 0s for "
+                + "none)", bad.err().strip());
     }
 
     @Test

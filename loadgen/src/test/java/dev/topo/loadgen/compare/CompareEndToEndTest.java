@@ -142,6 +142,11 @@ class CompareEndToEndTest {
                 double served = r.path("serverDelta").path("topo_requests_served_total").asDouble();
                 assertEquals(requests, served, requests * 0.05 + 20, cfg + "/" + scenario + " server delta");
                 assertTrue(r.path("latencyCurve").size() > 5, "latency curve");
+                // Each run reports its own warm-up: here the fixed 500 ms, one window, discarded.
+                JsonNode warmup = r.path("load").path("warmup");
+                assertEquals("fixed", warmup.path("mode").asText(), warmup.toString());
+                assertEquals(0.5, warmup.path("seconds").asDouble(), 0.001);
+                assertEquals(1, warmup.path("windows").size());
                 assertTrue(r.path("fairness").asDouble() > 0, "fairness");
             }
             // Open loop: the requests follow the offered rate, whatever the topology.
@@ -156,6 +161,7 @@ class CompareEndToEndTest {
             }
             assertTrue(accepted >= 4, cfg + ": " + accepted + " connections accepted");
         }
+        assertEquals("500ms", results.path("options").path("warmup").asText());
         JsonNode machine = results.path("machine");
         assertEquals(Runtime.getRuntime().availableProcessors(), machine.path("cpus").asInt());
         assertFalse(machine.path("kernel").asText().isEmpty());

@@ -5,6 +5,7 @@ import dev.topo.config.Protocol;
 import dev.topo.config.TopologyKind;
 import dev.topo.loadgen.cli.CompareCommand;
 import dev.topo.loadgen.engine.ConnectionMode;
+import dev.topo.loadgen.engine.Warmup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class CompareInputTest {
         assertTrue(s.get(3).rate() > 0, "rate is an open loop");
         assertEquals("echo", s.get(4).protocol());
         // Every scenario turns into a valid engine spec.
-        s.forEach(x -> x.spec("127.0.0.1", 8080, java.time.Duration.ofSeconds(1), java.time.Duration.ZERO));
+        s.forEach(x -> x.spec("127.0.0.1", 8080, java.time.Duration.ofSeconds(1), Warmup.NONE));
     }
 
     @Test

@@ -82,6 +82,57 @@ class LoadEngineTest {
     }
 
     @Test
+    void autoWarmupJudgesWholeSecondsThenMeasures() throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        LoadListener listener = new LoadListener() {
+            @Override
+            public void onWarmupWindow(WarmupWindow w) {
+                events.add("window " + w.second());
+            }
+
+            @Override
+            public void onWarmupEnd() {
+                events.add("end");
+            }
+
+            @Override
+            public void onInterval(TimelinePoint point, IntervalHistograms histograms) {
+                events.add("interval");
+            }
+        };
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            LoadResult r = LoadEngine.run(spec(server.url()).connections(4).rate(500).warmup(Warmup.auto()).build(),
+                    listener);
+            WarmupReport w = r.warmup();
+            assertEquals("auto", w.mode());
+            int n = w.windows().size();
+            assertTrue(n >= 2 && n <= 10, "windows: " + n);
+            assertEquals(n, w.seconds(), 0.001);
+            for (WarmupWindow window : w.windows()) {
+                assertEquals(1.0, window.intervalSeconds(), 0.001);
+            }
+            // Steady means the last two windows both kept the 500 req/s schedule; otherwise only the ceiling ends it.
+            if (w.steady()) {
+                assertEquals(500, w.windows().get(n - 1).rate(), 25);
+                assertEquals(500, w.windows().get(n - 2).rate(), 25);
+            } else {
+                assertTrue(w.ceilingReached() && n == 10, w.toString());
+            }
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                expected.add("window " + i);
+            }
+            expected.add("end");
+            expected.add("interval");
+            assertEquals(expected, events);
+            // The measurement is the second after the warm-up only.
+            assertEquals(1, r.timeline().size());
+            assertEquals(500, r.summary().requests(), 50);
+            assertTrue(r.summary().requests() < server.requests.get());
+        }
+    }
+
+    @Test
     void echoResponsesMatchEchoedBytes() throws Exception {
         try (TestEchoServer server = new TestEchoServer()) {
             byte[] payload = new byte[100];

@@ -30,10 +30,10 @@ public final class HtmlReport {
                 .append("td.best{background:#d8f5d0;font-weight:bold}.failed{color:#b00}")
                 .append("img{max-width:100%;border:1px solid #ddd}figure{margin:1.5em 0}</style></head><body>\n");
         h.append("<h1>Topo compare</h1>\n<p>").append(esc(String.format(Locale.ROOT,
-                "%s to %s; %d CPUs, %s %s (%s), %s; %.0f s measured per scenario after %.0f s of warm-up.",
+                "%s to %s; %d CPUs, %s %s (%s), %s; %.0f s measured per scenario after %s.",
                 doc.startedAt(), doc.finishedAt(), doc.machine().cpus(), doc.machine().os(),
                 doc.machine().kernel(), doc.machine().arch(), doc.machine().jvm(), doc.options().durationSeconds(),
-                doc.options().warmupSeconds()))).append("<br>Placement: ").append(esc(doc.placement().note()))
+                warmup(doc.options())))).append("<br>Placement: ").append(esc(doc.placement().note()))
                 .append("</p>\n");
 
         h.append("<h2>Results</h2>\n<table><tr>");
@@ -83,6 +83,12 @@ public final class HtmlReport {
         }
         h.append("<p>All figures: <a href=\"results.json\">results.json</a>.</p>\n</body></html>\n");
         Files.writeString(dir.resolve("index.html"), h, StandardCharsets.UTF_8);
+    }
+
+    private static String warmup(Results.Options o) {
+        return o.warmup().equals("auto")
+                ? String.format(Locale.ROOT, "a warm-up until steady (at most %.0f s)", o.warmupSeconds())
+                : o.warmup() + " of warm-up";
     }
 
     static String esc(String s) {

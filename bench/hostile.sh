@@ -22,7 +22,7 @@ JAVA=${JAVA:-java}
 MVN=${MVN:-mvn}
 SERVER_OPTS=${SERVER_OPTS:-}
 KINDS=${KINDS:-"single-acceptor single-acceptor-offload reuseport reuseport-pools shared-listener iterative
-thread-per-connection thread-pool process-reuseport process-fd-passing"}
+thread-per-connection thread-pool process-reuseport process-fd-passing process-shared-listener"}
 out="$root/bench/out/hostile-$(date +%Y%m%d-%H%M%S)"
 work=$(mktemp -d /tmp/topo-hostile.XXXXXX)
 mkdir -p "$out"
@@ -50,6 +50,7 @@ topology() {
         process-reuseport)
             echo "topology: {kind: process-reuseport, processes: 2, listeners: 1, workersPerListener: 0}" ;;
         process-fd-passing) echo "topology: {kind: process-fd-passing, processes: 2, workers: 1}" ;;
+        process-shared-listener) echo "topology: {kind: process-shared-listener, processes: 2, loops: 1}" ;;
         *) echo "unknown kind $1" >&2; return 1 ;;
     esac
 }

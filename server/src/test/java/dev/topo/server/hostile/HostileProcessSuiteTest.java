@@ -31,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The hostile cases against the multi-process kinds, one master (this JVM) and its worker JVMs per kind. Workers run
  * the same pipeline as {@link HostileSuiteTest}'s servers, so the point here is the path through the master: fd
- * passing, the kernel's spread. Every case runs on process-reuseport and process-fd-passing;
+ * passing, a lent socket, the kernel's spread. Every case runs on process-reuseport, process-fd-passing and
+ * process-shared-listener (a dynamic pool of fd-passing workers is the same kind and pipeline, and left out: it
+ * would start JVMs under the timed cases);
  * process-per-connection, which starts a JVM for every connection, runs one case of each group but "slow" (the
  * client's clock would include the JVM start). Leak reports of worker JVMs are not visible here; open fds of the
  * master and of every worker are counted before and after.
@@ -53,6 +55,8 @@ class HostileProcessSuiteTest {
                 Arguments.of("process-reuseport",
                         "topology: {kind: process-reuseport, processes: 2, listeners: 1, workersPerListener: 0}\n"),
                 Arguments.of("process-fd-passing", "topology: {kind: process-fd-passing, processes: 2, workers: 1}\n"),
+                Arguments.of("process-shared-listener",
+                        "topology: {kind: process-shared-listener, processes: 2, loops: 1}\n"),
                 Arguments.of("process-per-connection", "topology: {kind: process-per-connection, maxChildren: 16}\n"));
     }
 

@@ -6,17 +6,20 @@
 # Client CPU per request = (utime + stime from /proc/PID/stat over a window inside the steady state) / requests
 # in that window (window CPU utilisation / the tool's reported rate).
 #
-# Environment: TOPO_LOAD (command to run the loadgen, default "java -jar loadgen/target/topo-loadgen.jar"),
-# DURATION (s, 10), RUNS (3), WARMUP (s, 15: JVM warm-up with the same traffic, inside each topo run),
-# CONNECTIONS (64), CLOSE_CONNECTIONS (32), SERVER_CPU (0), CLIENT_CPU (1).
+# The "cold" column is what a user comparing tools sees: fresh processes, -d${COLD_DURATION}s, no warm-up option
+# (topo load then warms up until steady by default, and reports only what follows), wrk and topo interleaved.
+#
+# Environment: TOPO_LOAD (command to run the loadgen, default "./topo load": the launcher, with its class-data
+# archive), DURATION (s, 10), RUNS (3), WARMUP (s, 15: JVM warm-up with the same traffic, inside each warmed topo
+# run), COLD_DURATION (s, 5), CONNECTIONS (64), CLOSE_CONNECTIONS (32), SERVER_CPU (0), CLIENT_CPU (1).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR="$ROOT/loadgen/target/topo-loadgen.jar"
-TOPO_LOAD=${TOPO_LOAD:-"java -jar $JAR"}
+TOPO_LOAD=${TOPO_LOAD:-"$ROOT/topo load"}
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-15}
+COLD_DURATION=${COLD_DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 CLOSE_CONNECTIONS=${CLOSE_CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -35,10 +38,9 @@ if ((${#need[@]})); then
     log "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-if [[ "$TOPO_LOAD" == "java -jar $JAR" && ! -f "$JAR" ]]; then
-    log "building $JAR"
-    (cd "$ROOT" && mvn -B -q -f loadgen/pom.xml package -DskipTests)
-fi
+# Builds the jar (and the launcher's class-data archive) if needed, outside every measurement.
+# shellcheck disable=SC2086
+$TOPO_LOAD --version >/dev/null
 
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
@@ -111,8 +113,18 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 log "warming up nginx (3s)"
 taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d3s "$URL" >/dev/null
 
+# cold NAME CMD...: runs CMD pinned to the client CPU as a fresh process, prints its reported req/s.
+cold() {
+    local name=$1
+    shift
+    local file="$OUT/$name.txt"
+    taskset -c "$CLIENT_CPU" "$@" >"$file" 2>&1 || { log "$name failed: $(tail -3 "$file")"; echo 0; return; }
+    grep -E '^Requests/sec:' "$file" | awk '{print $2}'
+}
+
 D=$DURATION
-declare -A RATES CPUS
+declare -A RATES CPUS COLD
+WARMUPS=""
 for i in $(seq "$RUNS"); do
     log "round $i/$RUNS"
     r=$(run "wrk-keepalive-$i" 1 $((D - 1)) wrk -t1 -c"$CONNECTIONS" -d"${D}s" "$URL")
@@ -127,10 +139,18 @@ for i in $(seq "$RUNS"); do
     r=$(run "topo-close-$i" $((WARMUP + 2)) $((WARMUP + D - 1)) $TOPO_LOAD "$URL" -t1 -c"$CLOSE_CONNECTIONS" \
         --connection-mode per-request -d"${D}s" --warmup "${WARMUP}s" -q --json "$OUT/topo-close-$i.json")
     RATES[topoclose]+="${r% *} "; CPUS[topoclose]+="${r#* } "; log "  topo per-request   $r"
+    r=$(cold "wrk-cold-$i" wrk -t1 -c"$CONNECTIONS" -d"${COLD_DURATION}s" "$URL")
+    COLD[wrk]+="$r "; log "  wrk  cold -d${COLD_DURATION}s  $r"
+    # shellcheck disable=SC2086
+    r=$(cold "topo-cold-$i" $TOPO_LOAD "$URL" -t1 -c"$CONNECTIONS" -d"${COLD_DURATION}s" -q \
+        --json "$OUT/topo-cold-$i.json")
+    w=$(grep -A3 '"warmup" : {' "$OUT/topo-cold-$i.json" | awk -F'[:,]' '/"seconds"/ {print $2+0}')
+    COLD[topo]+="$r "; WARMUPS+="${w}s "; log "  topo cold -d${COLD_DURATION}s  $r (warm-up ${w}s, discarded)"
 done
 
 med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
-printf '\n%-30s %12s %16s   %s\n' "client (${D}s runs, median of $RUNS)" "req/s" "client CPU us/req" "runs req/s"
+printf '\n%-30s %12s %16s %14s   %s\n' "client (median of $RUNS)" "req/s (${D}s)" "client CPU us/req" \
+    "cold -d${COLD_DURATION}s" "runs req/s; cold runs req/s"
 for k in wrk topo ab topoclose; do
     case $k in
         wrk) label="wrk -t1 -c$CONNECTIONS keep-alive" ;;
@@ -138,12 +158,18 @@ for k in wrk topo ab topoclose; do
         ab) label="ab -c$CLOSE_CONNECTIONS (no keep-alive)" ;;
         topoclose) label="topo per-request -c$CLOSE_CONNECTIONS" ;;
     esac
-    printf '%-30s %12.0f %16.2f   %s\n' "$label" "$(med "${RATES[$k]}")" "$(med "${CPUS[$k]}")" "${RATES[$k]}"
+    cold_rate=-
+    [[ -n ${COLD[$k]:-} ]] && cold_rate=$(printf '%.0f' "$(med "${COLD[$k]}")")
+    printf '%-30s %12.0f %16.2f %14s   %s; %s\n' "$label" "$(med "${RATES[$k]}")" "$(med "${CPUS[$k]}")" \
+        "$cold_rate" "${RATES[$k]}" "${COLD[$k]:--}"
 done
 awk -v tw="$(med "${RATES[topo]}")" -v w="$(med "${RATES[wrk]}")" -v tc="$(med "${CPUS[topo]}")" \
     -v wc="$(med "${CPUS[wrk]}")" -v tp="$(med "${RATES[topoclose]}")" -v a="$(med "${RATES[ab]}")" \
-    -v tpc="$(med "${CPUS[topoclose]}")" -v ac="$(med "${CPUS[ab]}")" 'BEGIN {
-    printf "\ntopo/wrk keep-alive: req/s %.2fx (target >= 1.0), CPU per request %.2fx (target <= 1.0)\n",
+    -v tpc="$(med "${CPUS[topoclose]}")" -v ac="$(med "${CPUS[ab]}")" -v ct="$(med "${COLD[topo]}")" \
+    -v cw="$(med "${COLD[wrk]}")" -v wu="$WARMUPS" 'BEGIN {
+    printf "\ntopo/wrk keep-alive, warmed: req/s %.2fx (target >= 1.05), CPU per request %.2fx (target <= 1.0)\n",
         tw / w, tc / wc;
+    printf "topo/wrk keep-alive, cold: req/s %.2fx (target >= 1.0); topo warm-ups (auto, discarded): %s\n",
+        ct / cw, wu;
     printf "topo/ab per-request: req/s %.2fx (target >= 1.0), CPU per request %.2fx\n", tp / a, tpc / ac }'
 log "raw outputs: $OUT"

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.OrderedEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.util.Collections;
 import java.util.Iterator;
@@ -153,9 +154,11 @@ public final class SharedQueueOffload extends AbstractEventExecutorGroup {
     /**
      * One connection's handler tasks, run one at a time and in order by whichever pool thread takes the connection's
      * turn. While it has tasks the connection is in the pool's queue exactly once; after {@link #TASKS_PER_TURN} it
-     * goes to the back, so a connection pipelining many requests does not keep a thread from the others.
+     * goes to the back, so a connection pipelining many requests does not keep a thread from the others. Marked
+     * ordered so that Netty relies on the order (no handler event before {@code handlerAdded} has run).
      */
-    private static final class ConnectionTurns extends AbstractEventExecutor implements Runnable {
+    private static final class ConnectionTurns extends AbstractEventExecutor
+            implements OrderedEventExecutor, Runnable {
         private final SharedQueueOffload group;
         private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean queued = new AtomicBoolean();

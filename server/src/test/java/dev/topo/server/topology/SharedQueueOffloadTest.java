@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code handler.offload: shared-queue} (half-sync/half-reactor) beside {@code pinned} (half-sync/half-async): what
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class SharedQueueOffloadTest {
+    private static final Logger log = LoggerFactory.getLogger(SharedQueueOffloadTest.class);
     private static final String ONE_LOOP_TWO_THREADS = "topology: {kind: single-acceptor, workers: 1}\n"
             + "handler: {offloadThreads: 2, offload: %s}\n";
 
@@ -37,6 +40,7 @@ class SharedQueueOffloadTest {
         long[] shared = fastLatenciesBehindASlowRequest("shared-queue");
         String figures = "pinned " + Arrays.toString(pinned) + " ms, shared-queue "
                 + Arrays.toString(shared) + " ms (connections 1, 2, 3)";
+        log.info("fast requests behind a 300 ms one: {}", figures);
         assertTrue(pinned[1] > 250, "pinned: connection 2 waits for connection 0's sleep: " + figures);
         for (long millis : shared) {
             assertTrue(millis < 100, "shared-queue: no fast request waits for the slow one: " + figures);

@@ -8,15 +8,15 @@
 #    /work?sleep=50ms on its own SLOW_CONNECTIONS connections. Prints the p99/p99.9 of the fast GET / requests:
 #    pinned puts fast connections on the same offload thread as a sleeping one, the shared queue does not.
 #
-#   bash bench/offload.sh                         # one run per mode, ~1.5 min
-#   RUNS=3 RATE=5000 THREADS=8 bash bench/offload.sh
+#   bash bench/offload.sh                         # 3 interleaved runs per mode, medians, ~3.5 min
+#   RUNS=1 RATE=5000 THREADS=8 bash bench/offload.sh
 #
 # The server runs on CPU SERVER_CPU, the clients on CLIENT_CPU (2 cores: they would otherwise steal each other's
 # time), one server at a time, on 127.0.0.1 only.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${RUNS:-1}
+RUNS=${RUNS:-3}
 RATE=${RATE:-10000}
 THREADS=${THREADS:-4}
 SLOW_RATE=${SLOW_RATE:-20}
@@ -100,10 +100,11 @@ keepalive_run() {
     after=$(ticks "$server_pid")
     n1=$(served)
     read -r p99 p999 ok < <(figures "$work/ka.json")
-    awk -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$((n1 - n0))" -v p99="$p99" -v ok="$ok" \
-        -v mode="$mode" 'BEGIN {
-        printf "%-13s keep-alive  %8d req  %7.2f us/req  p99 %8s ms\n", mode, ok, (n > 0 ? d / hz * 1e6 / n : 0), p99
-    }'
+    us=$(awk -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$((n1 - n0))" \
+        'BEGIN {printf "%.2f", (n > 0 ? d / hz * 1e6 / n : 0)}')
+    printf '%-13s keep-alive  %8d req  %7s us/req  p99 %8s ms\n' "$mode" "$ok" "$us" "$p99"
+    echo "$mode us $us" >> "$work/results"
+    echo "$mode ka-p99 $p99" >> "$work/results"
 }
 
 mixed_run() {
@@ -118,6 +119,24 @@ mixed_run() {
     read -r sp99 _ sok < <(figures "$work/slow.json")
     printf '%-13s mixed       fast GET /: %d req, p99 %s ms, p99.9 %s ms;  /work?sleep=50ms: %d req, p99 %s ms\n' \
         "$mode" "$ok" "$p99" "$p999" "$sok" "$sp99"
+    echo "$mode mixed-p99 $p99" >> "$work/results"
+    echo "$mode mixed-p999 $p999" >> "$work/results"
+}
+
+median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# One line per mode: the medians over the runs.
+summary() {
+    echo
+    echo "medians of $RUNS run(s):"
+    printf '%-13s %14s %16s %20s %22s\n' mode "CPU us/req" "keep-alive p99" "mixed: fast GET p99" "mixed: fast GET p99.9"
+    for mode in pinned shared-queue; do
+        local row=()
+        for figure in us ka-p99 mixed-p99 mixed-p999; do
+            row+=("$(awk -v m="$mode" -v f="$figure" '$1 == m && $2 == f {print $3}' "$work/results" | median)")
+        done
+        printf '%-13s %14s %13s ms %17s ms %19s ms\n' "$mode" "${row[@]}"
+    done
 }
 
 echo "$(date -u +%FT%TZ) offload bench: single-acceptor, 1 loop, offloadThreads $THREADS; GET / at $RATE req/s on" \
@@ -131,3 +150,4 @@ for run in $(seq 1 "$RUNS"); do
         stop_server
     done
 done
+summary

@@ -129,7 +129,8 @@ median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 summary() {
     echo
     echo "medians of $RUNS run(s):"
-    printf '%-13s %14s %16s %20s %22s\n' mode "CPU us/req" "keep-alive p99" "mixed: fast GET p99" "mixed: fast GET p99.9"
+    printf '%-13s %14s %16s %20s %22s\n' mode "CPU us/req" "keep-alive p99" "mixed: fast GET p99" \
+        "mixed: fast GET p99.9"
     for mode in pinned shared-queue; do
         local row=()
         for figure in us ka-p99 mixed-p99 mixed-p999; do

@@ -1,6 +1,7 @@
 package dev.topo.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,10 @@ class ConfigLoaderTest {
             topology: {kind: thread-pool, whenFull: drop} | topology.whenFull: 'drop' (expected: one of reject, block)
             topology: {kind: thread-per-connection, threads: green} | topology.threads: 'green' (expected: one of platform, virtual)
             {topology: {kind: iterative}, handler: {offloadThreads: 4}} | handler.offloadThreads: 4 (expected: 0 for kind iterative, whose handlers already run on their own blocking threads)
+            handler: {offload: shared-queue}            | handler.offload: 'shared-queue' (expected: no value while handler.offloadThreads is 0: it says how the offload threads share the work)
+            handler: {offloadThreads: 0, offload: pinned} | handler.offload: 'pinned' (expected: no value while handler.offloadThreads is 0: it says how the offload threads share the work)
+            handler: {offloadThreads: 2, offload: stealing} | handler.offload: 'stealing' (expected: one of pinned, shared-queue)
+            handler: {offloadThreads: 2, ofload: pinned} | handler.ofload: unknown key (expected: one of offload, offloadThreads)
             topology: {kind: process-reuseport, processes: 0} | topology.processes: 0 (expected: 1..64)
             topology: {kind: process-fd-passing, dispatch: random} | topology.dispatch: 'random' (expected: one of round-robin, least-connections)
             topology: {kind: process-reuseport, dispatch: least-connections} | topology.dispatch: 'least-connections' (expected: only with kind process-fd-passing; this is kind process-reuseport)
@@ -189,6 +194,19 @@ class ConfigLoaderTest {
         String yaml = ConfigLoader.toYaml(original);
         assertTrue(yaml.contains("idleTimeout: 1500ms"), yaml);
         assertEquals(original, ConfigLoader.parse(yaml, "resolved"));
+    }
+
+    @Test
+    void offloadModeRoundTripsAndIsLeftOutWithoutOffload() throws IOException {
+        ServerConfig shared = load("handler: {offloadThreads: 2, offload: shared-queue}\n");
+        assertEquals(OffloadMode.SHARED_QUEUE, shared.handler().offload());
+        assertEquals(shared, ConfigLoader.parse(ConfigLoader.toYaml(shared), "resolved"));
+        assertEquals(OffloadMode.PINNED, load("handler: {offloadThreads: 2}\n").handler().offload(),
+                "pinned is today's offload and stays the default");
+        ServerConfig none = load("bind: {port: 1}\n");
+        String yaml = ConfigLoader.toYaml(none);
+        assertFalse(yaml.contains("offload:"), "no mode is printed when nothing is offloaded: " + yaml);
+        assertEquals(none, ConfigLoader.parse(yaml, "resolved"));
     }
 
     @Test

@@ -27,7 +27,10 @@ public final class Pipelines {
      */
     private final Map<LoopStats, ResponseEncoder> encoders = new ConcurrentHashMap<>();
 
-    /** @param offload where request handling runs, or null to run it on the connection's own thread */
+    /**
+     * @param offload where request handling runs: a {@code DefaultEventExecutorGroup} (pinned), a
+     *                {@link SharedQueueOffload}, or null to run it on the connection's own thread
+     */
     public Pipelines(ServerConfig config, ServerMetrics metrics, EventExecutorGroup offload) {
         LimitsConfig limits = config.limits();
         this.protocol = config.protocol();
@@ -64,7 +67,8 @@ public final class Pipelines {
         LingeringClose linger = new LingeringClose(limits.lingerTimeout().toNanos(), timeouts,
                 connection::releaseSlot);
         StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
-        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, limits.maxPipelinedRequests());
+        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, limits.maxPipelinedRequests(),
+                offload instanceof SharedQueueOffload shared ? shared : null);
         // Order matters: the lingering close drains raw bytes before anything counts them as activity, the
         // timeouts see raw bytes because a request still arriving is no message yet, and flow control counts
         // requests as decoded, on the loop, before an offload executor queues them.
@@ -75,7 +79,8 @@ public final class Pipelines {
         p.addLast("flow", flow);
         HttpServerHandler handler = new HttpServerHandler(settings, loop, encoder, flow, linger);
         if (offload != null) {
-            // Netty pins the connection to one executor of the group, so its requests stay in order.
+            // Netty keeps one executor of the group per connection, so its requests stay in order: pinned, one
+            // offload thread; shared-queue, the connection's turns on the shared queue (SharedQueueOffload).
             p.addLast(offload, "http", handler);
         } else {
             p.addLast("http", handler);

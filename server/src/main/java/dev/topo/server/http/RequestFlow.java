@@ -1,10 +1,12 @@
 package dev.topo.server.http;
 
+import dev.topo.server.http.ResponseEncoder.Status;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -17,24 +19,35 @@ import io.netty.handler.codec.http.LastHttpContent;
  * <p>Also the end of a half-closed connection: once the client has shut its output and every request it sent is
  * answered, the connection closes (answer, then close). Sits on the connection's loop, after the decoder; the counts
  * are only touched there, responses reported from an offload thread hop to the loop first.
+ *
+ * <p>With a shared-queue offload it also takes each request's place in that queue's server-wide bound as the request
+ * is decoded, and gives it back with the response (or when the connection closes). A request that finds no place is
+ * marked 503 for the HTTP handler to answer, and nothing after it on that connection is admitted: the 503 closes it.
  */
 final class RequestFlow extends ChannelInboundHandlerAdapter {
     private final StrictRequestDecoder decoder;
     private final TimeoutHandler timeouts;
     private final LingeringClose linger;
     private final int maxPending;
+    /** The shared queue whose bound requests count against, or null (no offload, or pinned). */
+    private final SharedQueueOffload sharedQueue;
     private ChannelHandlerContext ctx;
+    /** Requests of this connection holding a place in the shared queue; they are answered in order. */
+    private int admitted;
+    private boolean refused;
     private long heads;
     private long completed;
     private long responses;
     private boolean paused;
     private boolean inputShutdown;
 
-    RequestFlow(StrictRequestDecoder decoder, TimeoutHandler timeouts, LingeringClose linger, int maxPending) {
+    RequestFlow(StrictRequestDecoder decoder, TimeoutHandler timeouts, LingeringClose linger, int maxPending,
+            SharedQueueOffload sharedQueue) {
         this.decoder = decoder;
         this.timeouts = timeouts;
         this.linger = linger;
         this.maxPending = maxPending;
+        this.sharedQueue = sharedQueue;
         timeouts.watch(this);
     }
 
@@ -45,8 +58,11 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest request) {
             heads++;
+            if (sharedQueue != null) {
+                admit(request);
+            }
         }
         if (msg instanceof LastHttpContent) {
             completed++;
@@ -64,7 +80,38 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void admit(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            return; // answered with its 4xx and closed: it holds no place
+        }
+        if (!refused && sharedQueue.tryAdmit()) {
+            admitted++;
+            return;
+        }
+        refused = true;
+        request.setDecoderResult(DecoderResult.failure(new RejectedRequest(Status.UNAVAILABLE,
+                "server busy: the shared offload queue is full (" + sharedQueue.capacity() + " requests)")));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        giveBackPlaces();
+        ctx.fireChannelInactive();
+    }
+
+    private void giveBackPlaces() {
+        if (admitted > 0) {
+            sharedQueue.release(admitted);
+            admitted = 0;
+        }
+    }
+
     private void onResponse() {
+        if (admitted > 0) {
+            // Responses come in request order, and every admitted request precedes any refused one.
+            admitted--;
+            sharedQueue.release(1);
+        }
         responses++;
         updateReading();
         timeouts.responseWritten();

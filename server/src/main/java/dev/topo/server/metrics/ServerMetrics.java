@@ -22,6 +22,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * Everything the server counts, exposed as Prometheus text. Per-listener and per-loop counters, request latencies
@@ -112,6 +113,19 @@ public final class ServerMetrics implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The shared-queue offload's figures: requests queued or running on it now, and a counter of requests answered
+     * 503 because it was full; returns what increments that counter. Registered only for that offload, so other
+     * configurations do not show families that can only stay 0.
+     */
+    public Runnable bindSharedQueue(IntSupplier admitted) {
+        Gauge.builder("topo.offload.queued", admitted, IntSupplier::getAsInt)
+                .description("Requests queued or running on the shared offload queue").register(registry);
+        Counter full = Counter.builder("topo.offload.rejected")
+                .description("Requests answered 503 because the shared offload queue was full").register(registry);
+        return full::increment;
     }
 
     /** A connection turned away before it was served (a full thread-pool queue). */

@@ -1,10 +1,12 @@
 package dev.topo.server.topology;
 
+import dev.topo.config.HandlerConfig;
 import dev.topo.config.ListenOptions;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
 import dev.topo.server.http.ServerInitializer;
+import dev.topo.server.http.SharedQueueOffload;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -37,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerResources {
     private static final Logger log = LoggerFactory.getLogger(ServerResources.class);
+    /**
+     * The shared offload queue's bound, per offload thread: deep enough to ride out a burst of slow requests, short
+     * enough that a request waits for at most 64 others per thread before it runs, rather than piling up in memory.
+     */
+    static final int SHARED_QUEUE_REQUESTS_PER_THREAD = 64;
 
     final ServerConfig config;
     final ServerMetrics metrics;
@@ -64,11 +72,26 @@ final class ServerResources {
         this.config = config;
         this.metrics = metrics;
         this.transport = TransportChoice.resolve(config.transport(), config.topology().kind());
-        int offloadThreads = config.handler().offloadThreads();
-        this.offload = offloadThreads == 0 ? null
-                : new DefaultEventExecutorGroup(offloadThreads, new LoopThreads(i -> "topo-offload-" + i));
+        this.offload = offload(config, metrics);
         this.pipelines = new Pipelines(config, metrics, offload);
         this.admission = new ConnectionAdmission(metrics);
+    }
+
+    /** Where request handling runs: nowhere else (null), pinned offload threads, or the shared queue. */
+    private static EventExecutorGroup offload(ServerConfig config, ServerMetrics metrics) {
+        HandlerConfig handler = config.handler();
+        int threads = handler.offloadThreads();
+        if (threads == 0) {
+            return null;
+        }
+        if (!handler.sharedQueue()) {
+            return new DefaultEventExecutorGroup(threads, new LoopThreads(i -> "topo-offload-" + i));
+        }
+        AtomicReference<SharedQueueOffload> shared = new AtomicReference<>();
+        Runnable rejected = metrics.bindSharedQueue(() -> shared.get().admitted());
+        shared.set(new SharedQueueOffload(threads, threads * SHARED_QUEUE_REQUESTS_PER_THREAD,
+                config.limits().maxConnections(), new LoopThreads(i -> "topo-offload-shared-" + i), rejected));
+        return shared.get();
     }
 
     /** A group of {@code threads} loops named by {@code name(1..threads)}. */

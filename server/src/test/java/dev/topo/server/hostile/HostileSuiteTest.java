@@ -46,6 +46,8 @@ class HostileSuiteTest {
                         all),
                 Arguments.of("single-acceptor-offload",
                         "topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 4}\n", all),
+                Arguments.of("single-acceptor-shared-queue", "topology: {kind: single-acceptor, workers: 1}\n"
+                        + "handler: {offloadThreads: 4, offload: shared-queue}\n", all),
                 Arguments.of("reuseport-shared-nothing",
                         "topology: {kind: reuseport, listeners: 2, workersPerListener: 0}\n", all),
                 Arguments.of("reuseport-pools", "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}\n",

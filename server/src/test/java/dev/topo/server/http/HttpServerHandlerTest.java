@@ -39,7 +39,7 @@ class HttpServerHandlerTest {
         TimeoutHandler timeouts = new TimeoutHandler(fiveSeconds, fiveSeconds, fiveSeconds);
         LingeringClose linger = new LingeringClose(fiveSeconds, timeouts, () -> { });
         StrictRequestDecoder decoder = new StrictRequestDecoder(limits);
-        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, 16);
+        RequestFlow flow = new RequestFlow(decoder, timeouts, linger, 16, null);
         ch = new EmbeddedChannel(linger, timeouts, decoder, flow,
                 new HttpServerHandler(settings, loop, encoder, flow, linger));
     }

@@ -45,6 +45,8 @@ class DrainUnderLoadTest {
                 Arguments.of("single-acceptor", "topology: {kind: single-acceptor, workers: 2}\n", CLIENTS),
                 Arguments.of("single-acceptor-offload",
                         "topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 2}\n", CLIENTS),
+                Arguments.of("single-acceptor-shared-queue", "topology: {kind: single-acceptor, workers: 1}\n"
+                        + "handler: {offloadThreads: 2, offload: shared-queue}\n", CLIENTS),
                 Arguments.of("reuseport-shared-nothing",
                         "topology: {kind: reuseport, listeners: 2, workersPerListener: 0}\n", CLIENTS),
                 Arguments.of("shared-listener", "topology: {kind: shared-listener, loops: 2}\n", CLIENTS),

@@ -49,6 +49,8 @@ class TopologyContractTest {
                 Arguments.of("single-acceptor-nio", "topology: {kind: single-acceptor, workers: 2}\ntransport: nio\n"),
                 Arguments.of("single-acceptor-offload",
                         "topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 4}\n"),
+                Arguments.of("single-acceptor-shared-queue", "topology: {kind: single-acceptor, workers: 1}\n"
+                        + "handler: {offloadThreads: 4, offload: shared-queue}\n"),
                 Arguments.of("reuseport-shared-nothing",
                         "topology: {kind: reuseport, listeners: 2, workersPerListener: 0}\n"),
                 Arguments.of("reuseport-pools", "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}\n"),

@@ -83,9 +83,13 @@ class DrainUnderLoadTest {
             loops.add(pool.submit(() -> client(address, tally, done, notReady)));
         }
         try {
-            Thread.sleep(700);
+            // A fresh worker JVM answers its first requests slowly: the stop waits until the load really runs.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (tally.answered.get() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             long before = tally.answered.get();
-            assertTrue(before > 0, "the load runs before the stop: " + before + " answered");
+            assertTrue(before >= 100, "the load runs before the stop: " + before + " answered");
             CompletableFuture<Void> stopping = Servers.stopInBackground(server);
 
             assertEquals(503, readyz(server), "not ready as soon as the stop begins");

@@ -1,5 +1,6 @@
 package dev.topo.server.topology;
 
+import dev.topo.config.LimitsConfig;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
@@ -19,8 +20,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,13 @@ final class BlockingServer {
     final ListenerStats listener;
     private final Pipelines pipelines;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Sockets in the middle of a write, and since when: what the send timeout watches. */
+    private final Map<Socket, Long> writing = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService writeWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "topo-send-watch");
+        t.setDaemon(true);
+        return t;
+    });
     /** How often a blocked read wakes to run the timeout checks; a quarter of the shortest timeout. */
     private final int tickMillis;
     private ServerSocket serverSocket;
@@ -49,12 +60,34 @@ final class BlockingServer {
         this.metrics = metrics;
         this.listener = metrics.addListener(0);
         this.pipelines = new Pipelines(config, metrics, null);
-        Duration shortest = config.limits().idleTimeout().compareTo(config.limits().requestTimeout()) < 0
-                ? config.limits().idleTimeout() : config.limits().requestTimeout();
-        this.tickMillis = (int) Math.max(20, Math.min(1_000, shortest.toMillis() / 4));
+        LimitsConfig limits = config.limits();
+        long shortest = Math.min(limits.idleTimeout().toMillis(),
+                Math.min(limits.requestTimeout().toMillis(), limits.sendTimeout().toMillis()));
+        // A quarter of the shortest timeout, at most 250 ms: a limit fires within a quarter second of its bound.
+        this.tickMillis = (int) Math.max(20, Math.min(250, shortest / 4));
+    }
+
+    /**
+     * Closes the sockets whose write has been stuck longer than {@code sendTimeout} (a client that does not read):
+     * closing is what unblocks the thread in its write. One check a tick, on a daemon thread of its own.
+     */
+    private void watchWrites() {
+        long limit = config.limits().sendTimeout().toNanos();
+        long now = System.nanoTime();
+        writing.forEach((socket, since) -> {
+            if (now - since > limit) {
+                log.debug("send timeout: {} read nothing for {}", socket, config.limits().sendTimeout());
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    log.debug("closing {}", socket, e);
+                }
+            }
+        });
     }
 
     InetSocketAddress bind(String acceptorThread) {
+        writeWatch.scheduleWithFixedDelay(this::watchWrites, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         String host = config.bind().host();
         int port = config.bind().port();
         try {
@@ -105,6 +138,7 @@ final class BlockingServer {
             OutputStream out = socket.getOutputStream();
             byte[] buf = new byte[16 * 1024];
             boolean drainSeen = false;
+            boolean endOfStream = false;
             while (ch.isOpen()) {
                 if (draining && !drainSeen) {
                     // Told on this connection's own thread, as an event loop would tell its handlers.
@@ -116,15 +150,19 @@ final class BlockingServer {
                     n = in.read(buf);
                 } catch (SocketTimeoutException tick) {
                     ch.runScheduledPendingTasks();
-                    writeOut(ch, out);
+                    writeOut(socket, ch, out);
                     continue;
                 }
                 if (n < 0) {
+                    endOfStream = true;
                     break;
                 }
                 // A copy: the decoder may keep slices of its input past this call, and buf is reused.
                 ch.writeInbound(ch.alloc().buffer(n).writeBytes(buf, 0, n));
-                writeOut(ch, out);
+                writeOut(socket, ch, out);
+            }
+            if (!endOfStream) {
+                lingeringClose(socket, in, buf);
             }
         } catch (SocketException e) {
             log.debug("connection reset: {}", e.getMessage());
@@ -136,16 +174,47 @@ final class BlockingServer {
         }
     }
 
-    private static void writeOut(EmbeddedChannel ch, OutputStream out) throws IOException {
-        for (Object msg = ch.readOutbound(); msg != null; msg = ch.readOutbound()) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                buf.getBytes(buf.readerIndex(), out, buf.readableBytes());
-            } finally {
-                buf.release();
+    private void writeOut(Socket socket, EmbeddedChannel ch, OutputStream out) throws IOException {
+        writing.put(socket, System.nanoTime());
+        try {
+            for (Object msg = ch.readOutbound(); msg != null; msg = ch.readOutbound()) {
+                ByteBuf buf = (ByteBuf) msg;
+                try {
+                    buf.getBytes(buf.readerIndex(), out, buf.readableBytes());
+                } finally {
+                    buf.release();
+                }
             }
+            out.flush();
+        } finally {
+            writing.remove(socket);
         }
-        out.flush();
+    }
+
+    /**
+     * The server ended the connection (an error response, Connection: close): shut the output so the client reads
+     * the response and then end-of-stream, and drop what it still sends, for at most {@code lingerTimeout} or
+     * 256 KiB, so that closing with unread input (which makes the kernel send a reset) cannot destroy the response.
+     */
+    private void lingeringClose(Socket socket, InputStream in, byte[] buf) {
+        try {
+            socket.shutdownOutput();
+            long deadline = System.nanoTime() + config.limits().lingerTimeout().toNanos();
+            for (int drained = 0; drained < 256 * 1024 && System.nanoTime() < deadline; ) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException tick) {
+                    continue;
+                }
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException e) {
+            log.debug("lingering close: {}", e.getMessage());
+        }
     }
 
     /**
@@ -165,6 +234,7 @@ final class BlockingServer {
 
     /** What the drain left open. */
     int closeAll() {
+        writeWatch.shutdownNow();
         int left = open.size();
         for (Socket s : open) {
             try {

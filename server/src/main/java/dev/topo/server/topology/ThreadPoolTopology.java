@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
 import dev.topo.config.Protocol;
+import dev.topo.server.http.Rejections;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.ThreadPoolParameters;
 import dev.topo.config.WhenFull;
@@ -28,11 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ThreadPoolTopology extends BlockingTopology {
     private static final String ACCEPTOR = "topo-acceptor-0";
-    /** Written by the acceptor itself, before any handler exists, so it carries the identity headers by hand. */
-    private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nX-Topo-Listener: 0\r\n"
-            + "X-Topo-Loop: " + ACCEPTOR + "\r\nX-Topo-Worker: " + ProcessHandle.current().pid() + "\r\n"
-            + "Content-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nthread pool is full\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
 
     private final ThreadPoolExecutor pool;
     private final BlockingQueue<Runnable> queue;
@@ -84,12 +80,12 @@ public final class ThreadPoolTopology extends BlockingTopology {
     /** Writing the 503 before reading the request is allowed (RFC 9112 lets a server answer early and close). */
     private void reject(Socket s) {
         server.metrics.connectionRejected();
-        try (s) {
-            if (server.config.protocol() == Protocol.HTTP) {
-                s.getOutputStream().write(UNAVAILABLE);
-            }
-        } catch (IOException e) {
-            // the client went away first; it is being turned away anyway
+        if (server.config.protocol() == Protocol.HTTP) {
+            // Written by the acceptor, before any handler exists, by the encoder every response comes from (Date,
+            // identity headers), then a polite close so the client reads it.
+            Rejections.rejectBlocking(s, 0, ACCEPTOR);
+        } else {
+            close(s);
         }
     }
 
@@ -112,6 +108,8 @@ public final class ThreadPoolTopology extends BlockingTopology {
             server.closeAll();
             pool.shutdownNow();
             pool.awaitTermination(5, TimeUnit.SECONDS);
+        } else {
+            server.closeAll();
         }
         if (acceptor != null) {
             acceptor.join(5_000);

@@ -119,8 +119,8 @@ public final class HostileBench {
 
     private static void suite(InetSocketAddress address, String needs) throws InterruptedException {
         Set<Need> provided = switch (needs) {
-            case "none" -> EnumSet.noneOf(Need.class);
-            case "concurrency" -> EnumSet.of(Need.CONCURRENCY);
+            case "none" -> EnumSet.of(Need.NON_BLOCKING_WRITES);
+            case "concurrency" -> EnumSet.of(Need.CONCURRENCY, Need.NON_BLOCKING_WRITES);
             default -> EnumSet.allOf(Need.class);
         };
         HostileCases.warmUp(address, SuiteLimits.suite());

@@ -17,10 +17,7 @@ public record HostileCase(String group, String name, Set<Need> needs, Probe prob
     public enum Need {
         /** More than one connection served at a time (not the iterative kind). */
         CONCURRENCY,
-        /**
-         * Non-blocking sockets under the handlers: a send timeout and a lingering close. The blocking kinds write on
-         * the connection's thread and close the socket themselves (a change to BlockingServer is pending).
-         */
+        /** A send timeout and a lingering close (every kind has them: blocking ones through BlockingServer). */
         NON_BLOCKING_WRITES
     }
 

@@ -38,7 +38,7 @@ class HostileSuiteTest {
 
     static Stream<Arguments> topologies() {
         Set<Need> all = EnumSet.allOf(Need.class);
-        Set<Need> blocking = EnumSet.of(Need.CONCURRENCY);
+        Set<Need> blocking = EnumSet.of(Need.CONCURRENCY, Need.NON_BLOCKING_WRITES);
         return Stream.of(
                 Arguments.of("single-acceptor", "topology: {kind: single-acceptor, workers: 2}\ntransport: epoll\n",
                         all),
@@ -53,7 +53,7 @@ class HostileSuiteTest {
                 Arguments.of("reuseport-pools", "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}\n",
                         all),
                 Arguments.of("shared-listener", "topology: {kind: shared-listener, loops: 3}\n", all),
-                Arguments.of("iterative", "topology: {kind: iterative}\n", EnumSet.noneOf(Need.class)),
+                Arguments.of("iterative", "topology: {kind: iterative}\n", EnumSet.of(Need.NON_BLOCKING_WRITES)),
                 Arguments.of("thread-per-connection", "topology: {kind: thread-per-connection, threads: platform}\n",
                         blocking),
                 Arguments.of("thread-pool", "topology: {kind: thread-pool, workers: 24, queue: 256}\n", blocking));

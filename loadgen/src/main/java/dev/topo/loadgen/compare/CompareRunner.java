@@ -29,8 +29,9 @@ import java.util.Map;
 public final class CompareRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompareRunner.class);
-    /** Percentiles of the latency curve: HdrHistogram's plot, a point per "nine". */
+    /** The pool sampler's period: the dynamic pool itself resizes at most once a second. */
     static final long POOL_SAMPLE_MILLIS = 1000;
+    /** Percentiles of the latency curve: HdrHistogram's plot, a point per "nine". */
     static final double[] CURVE = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
 
     /**

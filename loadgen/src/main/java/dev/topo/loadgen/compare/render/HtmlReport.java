@@ -57,7 +57,8 @@ public final class HtmlReport {
             row.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p>").append(esc(ServerTable.LEGEND)).append(".</p>\n");
+        h.append("</table>\n<p>").append(esc(ServerTable.LEGEND).replace("\n", "<br>"))
+                .append(".</p>\n");
 
         h.append("<h2>Servers</h2>\n<ul>\n");
         doc.configs().stream().filter(c -> c.ready() != null && !c.ready().isEmpty())

@@ -108,8 +108,10 @@ public final class ServerTable {
         return sb.toString();
     }
 
-    public static final String LEGEND = "herd = empty accept wake-ups per accepted connection (thundering herd; n/a: none"
-            + " accepted); pool = min-max worker processes seen";
+    /** Two lines, so the console stays within 120 columns. */
+    public static final String LEGEND = "herd = empty accept wake-ups per accepted connection (thundering herd;"
+            + " n/a: none accepted in the window)\npool = min-max worker processes of the dynamic pool, sampled each"
+            + " second";
 
     private boolean first(int i) {
         return i == 1 || !groups.get(i - 1).equals(groups.get(i - 2));

@@ -125,6 +125,8 @@ class CompareCatalogEndToEndTest {
         }
         assertEquals(empty / accepted, shared, 1e-9);
         assertTrue(stdout.contains("herd"), stdout);
+        // The server-side table fits a 120-column console.
+        stdout.lines().filter(l -> l.contains("herd")).forEach(l -> assertTrue(l.length() <= 120, l));
         assertTrue(html.contains("<h2>Server side</h2>"), "the page shows the server-side table");
     }
 
@@ -141,6 +143,10 @@ class CompareCatalogEndToEndTest {
             assertEquals(0, run("single-acceptor", scenario).path("poolWorkers").size());
         }
         assertTrue(stdout.contains("pool"), stdout);
+        // A line chart of the pool per scenario, on the page.
+        for (String scenario : List.of("churn", "mixed")) {
+            assertTrue(html.contains("<figure id=\"pool-" + scenario + ".png\">"), "pool chart " + scenario);
+        }
     }
 
     @Test

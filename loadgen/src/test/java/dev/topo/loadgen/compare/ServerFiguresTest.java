@@ -81,8 +81,9 @@ class ServerFiguresTest {
     @Test
     void tableCellsShowHerdAndPoolRange() {
         assertEquals("n/a", ServerTable.herd(null));
-        assertEquals("0.00", ServerTable.herd(0.0));
-        assertEquals("1.25", ServerTable.herd(1.25));
+        assertEquals("0.000", ServerTable.herd(0.0));
+        assertEquals("0.004", ServerTable.herd(0.0041));
+        assertEquals("1.250", ServerTable.herd(1.25));
         assertEquals("1-3", ServerTable.pool(List.of(new Results.PoolSample(0, 1),
                 new Results.PoolSample(1, 3), new Results.PoolSample(2, 2))));
         assertEquals("2", ServerTable.pool(List.of(new Results.PoolSample(0, 2))));

@@ -80,18 +80,12 @@ final class RequestTemplate {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
-    /** A new reference to the request; the channel releases it once written. */
-    ByteBuf next() {
-        return bytes.retainedDuplicate();
-    }
-
-    /** A new reference to request {@code index} (0-based, of one thread): the mixed-in one where the mix says. */
+    /**
+     * A new reference to request {@code index} (0-based, of one thread): the mixed-in one where the mix says. The
+     * channel releases it once written.
+     */
     ByteBuf next(long index) {
         return mixed != null && mix.mixedIn(index) ? mixed.retainedDuplicate() : bytes.retainedDuplicate();
-    }
-
-    int length() {
-        return bytes.readableBytes();
     }
 
     void release() {

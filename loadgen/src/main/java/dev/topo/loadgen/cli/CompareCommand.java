@@ -8,6 +8,7 @@ import dev.topo.loadgen.compare.Scenario;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
 import dev.topo.loadgen.compare.render.HtmlReport;
+import dev.topo.loadgen.compare.render.ServerTable;
 import dev.topo.loadgen.compare.render.Table;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.Warmup;
@@ -132,6 +133,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<Charts.Chart> charts = Charts.write(doc, out);
         HtmlReport.write(doc, table, charts, changes, out);
         System.out.print(table.render());
+        System.out.print(new ServerTable(doc).render());
         doc.configs().stream().filter(c -> !c.status().equals(Results.OK))
                 .forEach(c -> System.out.println(c.name() + ": " + c.status() + ": " + c.error()));
         if (changes != null) {

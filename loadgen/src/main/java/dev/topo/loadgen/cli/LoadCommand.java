@@ -7,6 +7,7 @@ import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
+import dev.topo.loadgen.engine.RequestMix;
 import dev.topo.loadgen.engine.Summary;
 import dev.topo.loadgen.engine.Target;
 import dev.topo.loadgen.engine.UnreachableTargetException;
@@ -57,7 +58,8 @@ public final class LoadCommand implements Callable<Integer> {
             Map.entry("pipeline", "--pipeline"), Map.entry("duration", "--duration"), Map.entry("warmup", "--warmup"),
             Map.entry("timeout", "--timeout"), Map.entry("rate", "--rate"),
             Map.entry("connectionMode", "--connection-mode"), Map.entry("connectRate", "--connect-rate"),
-            Map.entry("closeMode", "--close"), Map.entry("sourceAddresses", "--source-addresses"));
+            Map.entry("closeMode", "--close"), Map.entry("sourceAddresses", "--source-addresses"),
+            Map.entry("mix", "--mix"), Map.entry("mix.path", "--mix PATH"), Map.entry("mix.every", "--mix EVERY"));
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec commandSpec;
@@ -124,6 +126,11 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Request body, or @file to read it from a file. For tcp:// "
                     + "the echo payload.")
     private String body;
+
+    @Option(names = "--mix", paramLabel = "PATH:EVERY",
+            description = "Send PATH instead of the URL's path on every EVERY-th request of each thread, "
+                    + "as /work?sleep=50ms:100 (one slow request in a hundred)")
+    private String mix;
 
     @Option(names = "--size", paramLabel = "BYTES",
             description = "tcp:// payload size in bytes when no --body is given. Default: 64")
@@ -279,7 +286,8 @@ public final class LoadCommand implements Callable<Integer> {
                 .connectionMode(ConnectionMode.parse(connectionMode))
                 .connectRate(connectRate)
                 .closeMode(close == null ? null : CloseMode.parse(close))
-                .sourceAddresses(OptionValues.parseSources(sourceAddresses, target));
+                .sourceAddresses(OptionValues.parseSources(sourceAddresses, target))
+                .mix(mix == null ? null : RequestMix.parse(mix));
         for (String h : headers) {
             b.header(LoadSpec.Header.parse(h));
         }

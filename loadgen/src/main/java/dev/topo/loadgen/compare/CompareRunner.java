@@ -29,6 +29,8 @@ import java.util.Map;
 public final class CompareRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompareRunner.class);
+    /** The pool sampler's period: the dynamic pool itself resizes at most once a second. */
+    static final long POOL_SAMPLE_MILLIS = 1000;
     /** Percentiles of the latency curve: HdrHistogram's plot, a point per "nine". */
     static final double[] CURVE = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
 
@@ -177,11 +179,18 @@ public final class CompareRunner {
             }
         };
         LoadResult result;
+        // Only a server with a dynamic pool gets the sampler: the others would be scraped each second for nothing.
+        PoolSampler pool = ServerFigures.poolWorkers(atStart) < 0 ? null
+                : PoolSampler.start(() -> scrapeQuietly(server, ports[1]), POOL_SAMPLE_MILLIS);
         try {
             result = LoadEngine.run(spec, listener);
         } catch (UnreachableTargetException | RuntimeException e) {
             progress.printf("compare: %s / %s FAILED: %s%n", config, s.name(), oneLine(e));
             return Results.RunResult.failed(s.name(), oneLine(e));
+        } finally {
+            if (pool != null) {
+                pool.close();
+            }
         }
         Map<String, Double> after = scrape(server, ports[1]);
         // Connections from the start: keep-alive connections are all opened during the warm-up.
@@ -197,7 +206,18 @@ public final class CompareRunner {
                 sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal());
         return new Results.RunResult(s.name(), Results.OK, null, ResultDocument.of(result),
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
-                Double.isNaN(jain) ? null : jain);
+                Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
+                pool == null ? List.of() : pool.samples());
+    }
+
+    /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */
+    private static Map<String, Double> scrapeQuietly(ServerProcess server, int adminPort) {
+        try {
+            return scrape(server, adminPort);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     static List<Results.Point> curve(Histogram h) {

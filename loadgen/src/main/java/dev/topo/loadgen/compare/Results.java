@@ -102,22 +102,34 @@ public final class Results {
      * @param loopRequests    requests per loop during the run, from the server's metrics
      * @param fairness        Jain's index over {@code loopConnections} (client-side spread when the server has no
      *                        per-loop metrics); NaN when nothing was counted
+     * @param emptyWakeupsPerAccept the thundering herd: empty accept wake-ups of all loops per accepted connection
+     *                        during the measured window (see {@link ServerFigures#herd}); null when none was accepted
+     * @param poolWorkers     the dynamic pool's size sampled about once a second during the run; empty when the
+     *                        server has no {@code topo_pool_workers}
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
-                            Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness) {
+                            Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
+                            Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
-            return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null);
+            return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
+                    List.of());
         }
 
         public RunResult {
+            // Results files written before these fields existed read back as null.
+            poolWorkers = poolWorkers == null ? List.of() : List.copyOf(poolWorkers);
             latencyCurve = List.copyOf(latencyCurve);
             // Copies that keep the order: the JSON lists loops as the server named them.
             serverDelta = Collections.unmodifiableMap(new LinkedHashMap<>(serverDelta));
             loopConnections = Collections.unmodifiableMap(new LinkedHashMap<>(loopConnections));
             loopRequests = Collections.unmodifiableMap(new LinkedHashMap<>(loopRequests));
         }
+    }
+
+    /** The dynamic pool's size {@code secondsIn} after the run started (warm-up included). */
+    public record PoolSample(double secondsIn, int workers) {
     }
 
     /** Latency (microseconds) at a percentile. */

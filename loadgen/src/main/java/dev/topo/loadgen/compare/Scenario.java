@@ -9,6 +9,7 @@ import dev.topo.config.Durations;
 import dev.topo.loadgen.engine.ConnectionMode;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.LoadSpec;
+import dev.topo.loadgen.engine.RequestMix;
 import dev.topo.loadgen.engine.Target;
 import dev.topo.loadgen.engine.Warmup;
 
@@ -35,9 +36,10 @@ import java.util.TreeSet;
  * @param rate           open-loop requests per second, 0 for closed loop
  * @param size           echo payload bytes
  * @param timeout        connect and response timeout
+ * @param mix            a second path sent every N-th request of each client thread; null for none
  */
 public record Scenario(String name, String protocol, String path, ConnectionMode connectionMode, int connections,
-                       int threads, double rate, int size, @JsonIgnore Duration timeout) {
+                       int threads, double rate, int size, @JsonIgnore Duration timeout, RequestMix mix) {
 
     /** The JSON form of {@link #timeout}: seconds, as in the load generator's own JSON. */
     @JsonProperty("timeoutSeconds")
@@ -46,7 +48,8 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
     }
 
     private static final Set<String> KEYS = Set.of("name", "protocol", "path", "connectionMode", "connections",
-            "threads", "rate", "size", "timeout");
+            "threads", "rate", "size", "timeout", "mix");
+    private static final Set<String> MIX_KEYS = Set.of("path", "every");
 
     public Scenario {
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -68,7 +71,7 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         Target target = Target.parse(protocol.equals("http") ? "http://" + host + ":" + port + path
                 : "tcp://" + host + ":" + port);
         LoadSpec.Builder b = LoadSpec.builder(target).connections(connections).threads(threads).rate(rate)
-                .connectionMode(connectionMode).duration(duration).warmup(warmup).timeout(timeout);
+                .connectionMode(connectionMode).duration(duration).warmup(warmup).timeout(timeout).mix(mix);
         if (!target.isHttp()) {
             byte[] payload = new byte[size];
             java.util.Arrays.fill(payload, (byte) 'x');
@@ -104,6 +107,30 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         return List.copyOf(out);
     }
 
+    /** {@code mix: {path: /work?sleep=50ms, every: 100}}, or null when the key is absent. */
+    static RequestMix mix(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new InvalidValueException("mix", InvalidValueException.quoted(n.asText()),
+                    "{path: PATH, every: N}");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!MIX_KEYS.contains(k)) {
+                throw new IllegalArgumentException("mix: unknown key " + InvalidValueException.quoted(k)
+                        + " (expected: one of " + String.join(", ", new TreeSet<>(MIX_KEYS)) + ")");
+            }
+        }
+        JsonNode every = n.path("every");
+        if (!every.isMissingNode() && !every.canConvertToInt()) {
+            throw new InvalidValueException("mix.every", InvalidValueException.quoted(every.asText()),
+                    "an integer >= 2");
+        }
+        return new RequestMix(n.path("path").asText(null), every.asInt(0));
+    }
+
     /**
      * One entry of the list. The engine checks the load itself (connections, threads, rate, connection mode, timeout)
      * with the spec it will run, so a scenario file and the command line are held to the same rules and words.
@@ -128,7 +155,8 @@ public record Scenario(String name, String protocol, String path, ConnectionMode
         Scenario s = new Scenario(n.path("name").asText(null),
                 n.path("protocol").asText("http").toLowerCase(Locale.ROOT), n.path("path").asText("/"),
                 ConnectionMode.parse(n.path("connectionMode").asText("keepalive")), n.path("connections").asInt(16),
-                n.path("threads").asInt(1), n.path("rate").asDouble(0), n.path("size").asInt(64), timeout);
+                n.path("threads").asInt(1), n.path("rate").asDouble(0), n.path("size").asInt(64), timeout,
+                mix(n.get("mix")));
         s.spec("127.0.0.1", 1, Duration.ofSeconds(1), Warmup.NONE);
         return s;
     }

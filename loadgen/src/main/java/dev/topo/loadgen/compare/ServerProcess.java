@@ -41,6 +41,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Deque<String> tail = new ArrayDeque<>();
     private final CompletableFuture<int[]> ports = new CompletableFuture<>();
+    static final String WORKER_OUTPUT_PREFIX = "[worker-";
     private volatile String readyLine = "";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -95,7 +96,9 @@ public final class ServerProcess implements AutoCloseable {
                     }
                 }
                 Matcher m = READY.matcher(line);
-                if (m.find()) {
+                // A multi-process master relays its workers' output as "[worker-N pid P] ...", their ready lines
+                // included, and those come first: their admin port is one worker's, not the master's merged view.
+                if (m.find() && !line.startsWith(WORKER_OUTPUT_PREFIX)) {
                     readyLine = line.substring(line.indexOf("topo ready:"));
                     ports.complete(new int[]{Integer.parseInt(m.group(2)), Integer.parseInt(m.group(4))});
                 }

@@ -73,8 +73,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
         origin[tail] = originTime;
         sent[tail] = now;
         count++;
-        ctx.write(worker.request.next(), ctx.voidPromise());
-        stats.add(WorkerStats.BYTES_WRITTEN, worker.request.length());
+        ByteBuf request = worker.request.next(worker.requestsSent++);
+        stats.add(WorkerStats.BYTES_WRITTEN, request.readableBytes());
+        ctx.write(request, ctx.voidPromise());
         wrote = true;
     }
 

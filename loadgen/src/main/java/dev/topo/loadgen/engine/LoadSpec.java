@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param connectRate      cap on new connections per second over all threads; 0 for none
  * @param closeMode        who closes the connection in per-request mode
  * @param sourceAddresses  local addresses to bind, round-robin; empty lets the kernel choose
+ * @param mix              a second HTTP target sent every N-th request; null sends the target's path only
  */
 public record LoadSpec(
         Target target,
@@ -40,7 +41,8 @@ public record LoadSpec(
         ConnectionMode connectionMode,
         double connectRate,
         CloseMode closeMode,
-        List<InetAddress> sourceAddresses) {
+        List<InetAddress> sourceAddresses,
+        RequestMix mix) {
 
     /** One request header. */
     public record Header(String name, String value) {
@@ -88,6 +90,10 @@ public record LoadSpec(
         if (!target.isHttp() && closeMode == CloseMode.SERVER) {
             throw new InvalidValueException("closeMode", InvalidValueException.quoted(closeMode.label()),
                     "client or reset with a tcp:// target: an echo server never closes first");
+        }
+        if (mix != null && !target.isHttp()) {
+            throw new InvalidValueException("mix", InvalidValueException.quoted(mix.path() + ":" + mix.every()),
+                    "none with a tcp:// target: an echo request has no path");
         }
         if (!target.isHttp() && body.length == 0) {
             throw new InvalidValueException("body", InvalidValueException.quoted(""),
@@ -147,6 +153,7 @@ public record LoadSpec(
         private double connectRate;
         private CloseMode closeMode;
         private List<InetAddress> sourceAddresses = List.of();
+        private RequestMix mix;
 
         private Builder(Target target) {
             this.target = target;
@@ -227,6 +234,11 @@ public record LoadSpec(
             return this;
         }
 
+        public Builder mix(RequestMix v) {
+            mix = v;
+            return this;
+        }
+
         public Builder sourceAddresses(List<InetAddress> v) {
             sourceAddresses = v;
             return this;
@@ -241,7 +253,7 @@ public record LoadSpec(
                 java.util.Arrays.fill(b, (byte) 'x');
             }
             return new LoadSpec(target, method, headers, b, connections, threads, pipeline, duration, warmup,
-                    timeout, rate, connectionMode, connectRate, close, sourceAddresses);
+                    timeout, rate, connectionMode, connectRate, close, sourceAddresses, mix);
         }
     }
 }

@@ -7,31 +7,46 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The request bytes, encoded once into one direct buffer. Every send writes a retained duplicate: a recycled
- * wrapper that shares the memory, so a request costs no copy and no encoding.
+ * The request bytes, encoded once into one direct buffer (two with a {@link RequestMix}). Every send writes a
+ * retained duplicate: a recycled wrapper that shares the memory, so a request costs no copy and no encoding.
  */
 final class RequestTemplate {
 
     private final ByteBuf bytes;
+    /** The mixed-in request, null without a mix. */
+    private final ByteBuf mixed;
+    private final RequestMix mix;
 
-    private RequestTemplate(byte[] encoded) {
+    private RequestTemplate(byte[] encoded, byte[] encodedMix, RequestMix mix) {
+        this.bytes = direct(encoded);
+        this.mixed = encodedMix == null ? null : direct(encodedMix);
+        this.mix = mix;
+    }
+
+    private static ByteBuf direct(byte[] encoded) {
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(encoded.length);
         buf.writeBytes(encoded);
-        this.bytes = buf;
+        return buf;
     }
 
     static RequestTemplate of(LoadSpec spec) {
-        return new RequestTemplate(encode(spec));
+        RequestMix mix = spec.mix();
+        return new RequestTemplate(encode(spec), mix == null ? null : encode(spec, mix.path()), mix);
     }
 
     /** HTTP/1.1 request, or the raw echo payload for tcp targets. */
     static byte[] encode(LoadSpec spec) {
+        return encode(spec, spec.target().path());
+    }
+
+    /** The same request with another target {@code path}. */
+    static byte[] encode(LoadSpec spec, String path) {
         Target t = spec.target();
         if (!t.isHttp()) {
             return spec.body();
         }
         StringBuilder sb = new StringBuilder(128);
-        sb.append(spec.method()).append(' ').append(t.path()).append(" HTTP/1.1\r\n");
+        sb.append(spec.method()).append(' ').append(path).append(" HTTP/1.1\r\n");
         boolean host = false;
         boolean connection = false;
         boolean contentLength = false;
@@ -65,16 +80,18 @@ final class RequestTemplate {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
-    /** A new reference to the request; the channel releases it once written. */
-    ByteBuf next() {
-        return bytes.retainedDuplicate();
-    }
-
-    int length() {
-        return bytes.readableBytes();
+    /**
+     * A new reference to request {@code index} (0-based, of one thread): the mixed-in one where the mix says. The
+     * channel releases it once written.
+     */
+    ByteBuf next(long index) {
+        return mixed != null && mix.mixedIn(index) ? mixed.retainedDuplicate() : bytes.retainedDuplicate();
     }
 
     void release() {
         bytes.release();
+        if (mixed != null) {
+            mixed.release();
+        }
     }
 }

@@ -25,13 +25,14 @@ public record ResultDocument(String schema, String version, String finishedAt, S
      * The run's options, in the units of the rest of the document (seconds, requests per second).
      *
      * @param warmup        {@code auto}, or the fixed warm-up ({@code 0s}: none)
+     * @param mix           the mixed-in request as {@code PATH:EVERY}, null without one
      * @param warmupSeconds the time the load ran before the measurement: the fixed warm-up, or what {@code auto}
      *                      took (the document's {@code warmup} says more)
      */
     public record Options(String method, int connections, int threads, int pipeline, double durationSeconds,
                           String warmup, double warmupSeconds, double timeoutSeconds, double rate,
                           String connectionMode, double connectRate, String closeMode, List<String> sourceAddresses,
-                          int bodyBytes, List<String> headers) {
+                          int bodyBytes, List<String> headers, String mix) {
 
         public Options {
             sourceAddresses = List.copyOf(sourceAddresses);
@@ -43,7 +44,8 @@ public record ResultDocument(String schema, String version, String finishedAt, S
                     s.warmup().label(), warmup.seconds(), s.timeout().toMillis() / 1e3, s.rate(),
                     s.connectionMode().label(), s.connectRate(), s.closeMode().label(),
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).toList(), s.bodyLength(),
-                    s.headers().stream().map(h -> h.name() + ": " + h.value()).toList());
+                    s.headers().stream().map(h -> h.name() + ": " + h.value()).toList(),
+                    s.mix() == null ? null : s.mix().path() + ":" + s.mix().every());
         }
     }
 

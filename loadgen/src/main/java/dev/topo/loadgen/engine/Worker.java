@@ -28,6 +28,8 @@ final class Worker {
     final EventLoop loop;
     final WorkerStats stats;
     final RequestTemplate request;
+    /** Requests this thread has sent, warm-up included: the index that picks the mixed-in ones. */
+    long requestsSent;
     final int pipeline;
     /** This thread's share of the connections: at most this many are open, connecting or waiting to connect. */
     final int share;

@@ -101,6 +101,30 @@ class LoadCommandTest {
         Outcome size = run("tcp://127.0.0.1:7", "--size", "0");
         assertEquals(2, size.code());
         assertEquals("error: --size: 0 (expected: >= 1)", size.err().strip());
+        assertEquals("error: --mix EVERY: 1 (expected: >= 2)",
+                run("http://127.0.0.1:8080/", "--mix", "/work:1").err().strip());
+        assertEquals("error: --mix: '/work' (expected: PATH:EVERY, as /work:100)",
+                run("http://127.0.0.1:8080/", "--mix", "/work").err().strip());
+    }
+
+    @Test
+    void mixSendsTheSecondPathEveryNthRequestAndTheJsonSaysSo(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        java.util.concurrent.atomic.AtomicLong mixed = new java.util.concurrent.atomic.AtomicLong();
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            if (req.uri().equals("/other")) {
+                mixed.incrementAndGet();
+            }
+            s.respond(ctx, req, HttpResponseStatus.OK, Map.of());
+        })) {
+            Outcome o = run(server.url(), "-d", "1s", "--warmup", "0s", "-c", "2", "-q", "--rate", "200",
+                    "--mix", "/other:5", "--json", json.toString());
+            assertEquals(0, o.code(), o.err());
+            long total = server.requests.get();
+            assertEquals(total / 5.0, mixed.get(), 2.0, mixed + " of " + total);
+            JsonNode root = dev.topo.loadgen.report.JsonReport.mapper().readTree(json.toFile());
+            assertEquals("/other:5", root.path("options").path("mix").asText());
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.topo.config.Protocol;
 import dev.topo.config.TopologyKind;
 import dev.topo.loadgen.cli.CompareCommand;
 import dev.topo.loadgen.engine.ConnectionMode;
+import dev.topo.loadgen.engine.RequestMix;
 import dev.topo.loadgen.engine.Warmup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,14 +34,18 @@ class CompareInputTest {
     private String lastError;
 
     @Test
-    void theShippedScenarioFileHasTheFiveModels() throws IOException {
+    void theShippedScenarioFileHasTheSixModels() throws IOException {
         List<Scenario> s = Scenario.load(Path.of("../config/scenarios.yaml"));
-        assertEquals(List.of("keepalive", "churn", "slow", "rate", "echo"), s.stream().map(Scenario::name).toList());
+        assertEquals(List.of("keepalive", "churn", "slow", "rate", "echo", "mixed"),
+                s.stream().map(Scenario::name).toList());
         Scenario churn = s.get(1);
         assertEquals(ConnectionMode.PER_REQUEST, churn.connectionMode());
         assertTrue(s.get(2).path().contains("sleep="), "slow uses /work?sleep=");
         assertTrue(s.get(3).rate() > 0, "rate is an open loop");
         assertEquals("echo", s.get(4).protocol());
+        // mixed: open loop, one slow request in a hundred.
+        assertEquals(new RequestMix("/work?sleep=50ms", 100), s.get(5).mix());
+        assertTrue(s.get(5).rate() > 0, "mixed is an open loop");
         // Every scenario turns into a valid engine spec.
         s.forEach(x -> x.spec("127.0.0.1", 8080, java.time.Duration.ofSeconds(1), Warmup.NONE));
     }
@@ -51,6 +56,26 @@ class CompareInputTest {
         assertEquals("connectionMode: 'sometimes'", refused("- {name: a, connectionMode: sometimes}"));
         assertEquals("'a' is defined twice", refused("- {name: a}\n  - {name: a}"));
         assertEquals("threads <= connections", refused("- {name: a, connections: 2, threads: 3}"));
+        String unknownMixKey = refused("- {name: a, mix: {path: /w, evry: 3}}");
+        assertTrue(unknownMixKey.endsWith("scenario a: mix: unknown key 'evry' (expected: one of every, path)"),
+                unknownMixKey);
+    }
+
+    @Test
+    void aMixIsCheckedInTheOneErrorShape() throws IOException {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "scenarios:\n  - {name: a, mix: {path: /w, every: 0}}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertEquals(f + ": scenario a: mix.every: 0 (expected: >= 2)", e.getMessage());
+        Files.writeString(f, "scenarios:\n  - {name: a, mix: {path: w, every: 5}}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertEquals(f + ": scenario a: mix.path: 'w' (expected: a path starting with '/')", e.getMessage());
+        Files.writeString(f, "scenarios:\n  - {name: a, protocol: echo, mix: {path: /w, every: 5}}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": scenario a: mix: '/w:5' (expected: none with a tcp://"),
+                e.getMessage());
+        Files.writeString(f, "scenarios:\n  - {name: a}\n");
+        assertEquals(null, Scenario.load(f).get(0).mix());
     }
 
     @Test

@@ -50,6 +50,9 @@ public final class Charts {
                 charts.add(throughput(doc, s, dir));
                 charts.add(latency(doc, s, dir));
                 charts.add(spread(doc, s, dir));
+                if (doc.completedRuns(s.name()).values().stream().anyMatch(r -> !r.poolWorkers().isEmpty())) {
+                    charts.add(pool(doc, s, dir));
+                }
             }
         }
         return charts;
@@ -157,6 +160,30 @@ public final class Charts {
         return save(chart, dir, file, "Connection spread over listeners/loops: " + s.name(),
                 "Share of the connections each loop accepted (server metrics), busiest loop first: equal slices are"
                         + " an even spread.");
+    }
+
+    /** The dynamic pools' size during one scenario: a line per configuration that has a pool. */
+    private static Chart pool(Results.Document doc, Scenario s, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
+            if (!run.getValue().poolWorkers().isEmpty()) {
+                XYSeries series = new XYSeries(run.getKey());
+                run.getValue().poolWorkers().forEach(p -> series.add(p.secondsIn(), p.workers()));
+                data.addSeries(series);
+            }
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Worker processes: " + s.name(),
+                "seconds since the run started (warm-up included)", "workers", data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        // Whole workers, from 0, so a pool of 1 to 2 does not look like a swing of the whole height.
+        y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        y.setAutoRangeIncludesZero(true);
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        String file = "pool-" + s.name() + ".png";
+        return save(chart, dir, file, "Dynamic pool size: " + s.name(),
+                "topo_pool_workers sampled once a second while the scenario ran, for servers with a dynamic pool.");
     }
 
     private static Map<String, Long> clientSpread(Results.RunResult r) {

@@ -48,6 +48,18 @@ public final class HtmlReport {
         h.append("</table>\n<p>Best value of each column highlighted. fair = Jain's index of the connections over the"
                 + " server's loops (1 = even, 1/n = all on one).</p>\n");
 
+        ServerTable server = new ServerTable(doc);
+        h.append("<h2>Server side</h2>\n<table><tr>");
+        server.header().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (List<String> row : server.rows()) {
+            h.append("<tr>");
+            row.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p>").append(esc(ServerTable.LEGEND).replace("\n", "<br>"))
+                .append(".</p>\n");
+
         h.append("<h2>Servers</h2>\n<ul>\n");
         doc.configs().stream().filter(c -> c.ready() != null && !c.ready().isEmpty())
                 .forEach(c -> h.append("<li><b>").append(esc(c.name())).append("</b> <code>").append(esc(c.ready()))

@@ -57,6 +57,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private Route route;
     private boolean keepAlive;
+    /** A request of this connection is counted as in progress on its loop. */
+    private boolean inProgress;
     private long startNanos;
     private long bodyBytes;
     /** A response that ends the connection was written: whatever else the client pipelined is ignored. */
@@ -103,6 +105,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         startNanos = System.nanoTime();
         request = req;
+        if (!inProgress) {
+            inProgress = true;
+            loop.requestStarted();
+        }
         route = route(req.method(), req.uri());
         keepAlive = HttpUtil.isKeepAlive(req);
         bodyBytes = 0;
@@ -197,6 +203,15 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         flow.responded();
         loop.requestServed(System.nanoTime() - startNanos);
         request = null;
+        ended();
+    }
+
+    /** The request in progress is over, answered or not: a dynamic pool's "busy" counts these. */
+    private void ended() {
+        if (inProgress) {
+            inProgress = false;
+            loop.requestEnded();
+        }
     }
 
     /** {@code Connection: close} when this response ends the connection; {@code keep-alive} for HTTP/1.0 clients. */
@@ -320,6 +335,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseBody();
+        ended();
         ctx.fireChannelInactive();
     }
 

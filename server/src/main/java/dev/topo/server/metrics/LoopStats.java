@@ -16,6 +16,7 @@ public final class LoopStats {
     private static final VarHandle BYTES_IN;
     private static final VarHandle BYTES_OUT;
     private static final VarHandle EMPTY_WAKEUPS;
+    private static final VarHandle IN_PROGRESS;
 
     static {
         try {
@@ -26,6 +27,7 @@ public final class LoopStats {
             BYTES_IN = lookup.findVarHandle(LoopStats.class, "bytesIn", long.class);
             BYTES_OUT = lookup.findVarHandle(LoopStats.class, "bytesOut", long.class);
             EMPTY_WAKEUPS = lookup.findVarHandle(LoopStats.class, "emptyWakeups", long.class);
+            IN_PROGRESS = lookup.findVarHandle(LoopStats.class, "inProgress", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,6 +43,7 @@ public final class LoopStats {
     @SuppressWarnings("unused") private long bytesIn;
     @SuppressWarnings("unused") private long bytesOut;
     @SuppressWarnings("unused") private long emptyWakeups;
+    @SuppressWarnings("unused") private long inProgress;
 
     LoopStats(ListenerStats listener, String name, boolean sharedWriters) {
         this.listener = listener;
@@ -68,6 +71,20 @@ public final class LoopStats {
     }
 
     /** A response was written {@code nanos} after its request's head was decoded. */
+    /** A request was received whole and is being handled: it counts as in progress until it ends. */
+    public void requestStarted() {
+        add(IN_PROGRESS, 1);
+    }
+
+    public void requestEnded() {
+        add(IN_PROGRESS, -1);
+    }
+
+    /** Requests received and not yet answered (or abandoned) on this loop. */
+    public long requestsInProgress() {
+        return (long) IN_PROGRESS.getOpaque(this);
+    }
+
     public void requestServed(long nanos) {
         add(REQUESTS, 1);
         times.record(nanos);

@@ -21,6 +21,13 @@ public final class TopologyReport {
         doc.put("activeConnections", metrics.activeConnections());
         doc.put("rejectedConnections", (long) metrics.rejectedConnections());
         doc.put("requests", metrics.requestsServed());
+        long inProgress = 0;
+        for (ListenerStats l : metrics.listeners()) {
+            for (LoopStats loop : l.loops()) {
+                inProgress += loop.requestsInProgress();
+            }
+        }
+        doc.put("requestsInProgress", inProgress);
         List<Map<String, Object>> listeners = new ArrayList<>();
         for (ListenerStats l : metrics.listeners()) {
             Map<String, Object> listener = new LinkedHashMap<>();

@@ -7,8 +7,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,17 +128,6 @@ final class FdDispatcher {
         if (targets[slot] != null) {
             targets[slot].leaving = true;
         }
-    }
-
-    /** The slots whose worker has a connection open. */
-    Set<Integer> busy() {
-        Set<Integer> busy = new HashSet<>();
-        for (int i = 0; i < targets.length; i++) {
-            if (targets[i] != null && targets[i].open > 0) {
-                busy.add(i);
-            }
-        }
-        return busy;
     }
 
     /** At stop: connections no worker took are closed. */

@@ -3,10 +3,9 @@ package dev.topo.server.topology;
 import dev.topo.config.ProcessPool;
 
 /**
- * php-fpm's rule for a dynamic pool, one decision per interval: a worker is busy when it has a connection open (an
- * event-loop worker serves many at once, so "busy" is "serving something", not "serving one request"); fewer than
- * {@code minSpare} idle workers and room below {@code max}: start one; more than {@code maxSpare} idle and more than
- * {@code min}: stop one; else nothing.
+ * php-fpm's rule for a dynamic pool, one decision per interval: a worker is busy when it has a request in progress
+ * (received, not yet answered); fewer than {@code minSpare} idle workers and room below {@code max}: start one; more
+ * than {@code maxSpare} idle and more than {@code min}: stop one; else nothing.
  */
 final class PoolScaler {
     enum Change { GROW, SHRINK, HOLD }

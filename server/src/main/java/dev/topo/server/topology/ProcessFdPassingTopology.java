@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -113,21 +112,6 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
             } finally {
                 buf.release();
             }
-        }
-    }
-
-    /** The master knows which workers have connections open: the ones it passed and they did not report closed. */
-    @Override
-    Set<Integer> busySlots(List<Integer> running) {
-        try {
-            Set<Integer> busy = boss.submit(dispatcher::busy).get(2, TimeUnit.SECONDS);
-            busy.retainAll(running);
-            return busy;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Set.of();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            return Set.of();
         }
     }
 

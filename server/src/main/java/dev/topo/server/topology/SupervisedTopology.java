@@ -93,16 +93,16 @@ abstract class SupervisedTopology extends MasterTopology {
     }
 
     /**
-     * The slots whose worker is busy (has a connection open), among {@code running}. By default asked of each
-     * worker's own {@code /topology}; a master that knows it better says so.
+     * The slots whose worker is busy (a request in progress), among {@code running}: asked of each worker's own
+     * {@code /topology}, all at once.
      */
-    Set<Integer> busySlots(List<Integer> running) {
+    private Set<Integer> busySlots(List<Integer> running) {
         List<WorkerProcess> workers = supervisor().workers();
         List<Map<String, Object>> docs = WorkerScrapes.topologies(workers);
         Set<Integer> busy = new HashSet<>();
         for (int slot : running) {
-            Object open = docs.get(slot).get("activeConnections");
-            if (open instanceof Number n && n.longValue() > 0) {
+            Object requests = docs.get(slot).get("requestsInProgress");
+            if (requests instanceof Number n && n.longValue() > 0) {
                 busy.add(slot);
             }
         }
@@ -142,7 +142,7 @@ abstract class SupervisedTopology extends MasterTopology {
         return own + "# HELP topo_pool_workers Worker processes in the dynamic pool, started or running\n"
                 + "# TYPE topo_pool_workers gauge\n"
                 + "topo_pool_workers " + supervisor().activeSlots() + "\n"
-                + "# HELP topo_pool_busy_workers Workers with a connection open at the last resize check\n"
+                + "# HELP topo_pool_busy_workers Workers with a request in progress at the last resize check\n"
                 + "# TYPE topo_pool_busy_workers gauge\n"
                 + "topo_pool_busy_workers " + lastBusy + "\n"
                 + "# HELP topo_pool_changes_total Times the dynamic pool grew or shrank\n"

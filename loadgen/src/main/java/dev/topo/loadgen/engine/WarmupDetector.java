@@ -11,11 +11,6 @@ import java.util.List;
  * JIT compiler threads on its CPU) shows as a lower rate. Steady is two consecutive windows whose rates agree
  * within {@link #TOLERANCE}.
  *
- * <p>Either loop: rates can also pause on a plateau while this JVM's JIT still compiles (C1's profiling code before
- * C2's replaces it), so a second that agrees with the one before is only steady if this JVM's compilers spent at
- * most {@link #TOLERANCE} of it compiling: the client's code is what it will be. That part judges the client only;
- * a server warming up shows in the rates.
- *
  * <p>Open loop: the rate is the schedule's, so windows agree from the first second whatever the client's state.
  * What a cold client cannot hide is falling behind its schedule: fewer responses than requests due, and requests
  * that go out late (a late timer, a busy loop, no free connection). Steady is two consecutive windows that both
@@ -24,9 +19,15 @@ import java.util.List;
  * {@link #LAG_FLOOR_US}, below which a change is timer noise. A server that cannot keep up with the rate never
  * looks steady, rightly: its queue grows. The ceiling then ends the warm-up and the report says so.
  *
+ * <p>Either loop: rates can also pause on a plateau while this JVM's JIT still compiles (C1's profiling code before
+ * C2's replaces it), so a second that agrees with the one before is only steady if this JVM's compilers spent at
+ * most {@link #TOLERANCE} of it compiling: the client's code is what it will be. That part judges the client only;
+ * a server warming up shows in the rates.
+ *
  * <p>At low rates a window holds few responses, and counting alone moves the rate by about its square root: rates
  * within {@link #NOISE_SIGMAS} square roots of the count also agree, so that a 100 req/s run is not held to 5 req/s
- * and kept at the ceiling.
+ * and kept at the ceiling. On a machine that others load, rates swing by more than 5% whatever the client does; the
+ * warm-up then runs to its ceiling and says so, rather than call a swinging rate steady.
  */
 final class WarmupDetector {
 

@@ -44,8 +44,13 @@ class ProcessSharedListenerTest extends ProcessContract {
             }
         }
         assertEquals(new HashSet<>(workers), seen, "each worker process accepted some of the 64");
-        assertEquals(400, Servers.burst(server.address(), 8, 50), "a burst from eight clients, all answered");
-        assertHerd(emptyWakeups());
+        // Bursts until a loser shows (bounded): see AcceptModelsTest; with the accept mutex there is none to show.
+        double empty = 0;
+        for (int burst = 0; burst < 10 && empty == 0; burst++) {
+            assertEquals(400, Servers.burst(server.address(), 8, 50), "a burst from eight clients, all answered");
+            empty = emptyWakeups();
+        }
+        assertHerd(empty);
     }
 
     /** Without the mutex, the worker that lost a race woke for nothing at least once. */

@@ -47,13 +47,17 @@ class AcceptModelsTest {
             }
             assertTrue(loops.size() > 1, "connections were accepted by more than one loop: " + loops);
             // The herd: a connection wakes every idle loop watching the socket, one accepts it, the others find
-            // nothing. A burst of connections from eight clients at once keeps the loops awake together.
-            assertEquals(400, Servers.burst(server.address(), 8, 50));
-            String scrape = Servers.admin(server, "/metrics");
+            // nothing. epoll drops a wake-up whose socket is no longer readable by the time the loop runs, so on two
+            // busy CPUs a loser must run at the same moment as the winner: bursts of eight clients at once, until
+            // one shows (bounded).
             double empty = 0;
-            for (LoopStats loop : server.metrics().listeners().get(0).loops()) {
-                empty += Servers.metric(scrape, "topo_loop_accept_wakeups_empty_total{listener=\"0\",loop=\""
-                        + loop.name() + "\"}");
+            for (int burst = 0; burst < 20 && empty == 0; burst++) {
+                assertEquals(400, Servers.burst(server.address(), 8, 50));
+                String scrape = Servers.admin(server, "/metrics");
+                for (LoopStats loop : server.metrics().listeners().get(0).loops()) {
+                    empty += Servers.metric(scrape, "topo_loop_accept_wakeups_empty_total{listener=\"0\",loop=\""
+                            + loop.name() + "\"}");
+                }
             }
             assertTrue(empty > 0, "four loops on one socket woke for nothing at least once: " + empty);
             assertTrue(Servers.admin(server, "/topology").contains("\"emptyAcceptWakeups\""));

@@ -110,7 +110,7 @@ offer() {
     else
         local flags=(-c 50)
         [[ $scenario == close ]] && flags=(-c 64 --connection-mode per-request)
-        taskset -c "$CLIENT_CPU" "$JAVA" -jar "$root/loadgen/target/topo-loadgen.jar" "$url" -q -t 1 \
+        taskset -c "$CLIENT_CPU" "$JAVA" -jar "$root/loadgen/target/topo-loadgen.jar" "$url" -q -t 1 --warmup 0s \
             -R "$rate" -d "${secs}s" "${flags[@]}"
     fi
 }

@@ -22,11 +22,6 @@ public record TopologyConfig(TopologyParameters parameters, ListenOptions listen
         return new TopologyConfig(kind.defaults(), null);
     }
 
-    /** {@code parameters} with the default listen options. */
-    public static TopologyConfig of(TopologyParameters parameters) {
-        return new TopologyConfig(parameters, null);
-    }
-
     public TopologyKind kind() {
         return parameters.kind();
     }

@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  */
 final class AcceptMutex {
     private final Supplier<List<WorkerProcess>> workers;
-    /** The slot whose worker holds the turn, or -1 while nobody does. Guarded by this. */
-    private int holder = -1;
+    /** The worker that holds the turn, or null while nobody does. Guarded by this. */
     private WorkerProcess holding;
 
     /** @param workers each slot's current worker (null while it has none) */
@@ -26,7 +25,7 @@ final class AcceptMutex {
     synchronized void joined(int slot, WorkerProcess worker) {
         worker.onReleased(() -> released(slot, worker));
         if (holding == null || !holding.alive()) {
-            give(slot, worker);
+            give(worker);
         }
     }
 
@@ -45,25 +44,19 @@ final class AcceptMutex {
     /** The next live worker after {@code slot}, round the slots, gets the turn (the same one if it is alone). */
     private void passOn(int slot) {
         List<WorkerProcess> current = workers.get();
-        holder = -1;
         holding = null;
         for (int i = 1; i <= current.size(); i++) {
             int next = (slot + i) % current.size();
             WorkerProcess w = current.get(next);
             if (w != null && w.alive() && w.readyNow() != null) {
-                give(next, w);
+                give(w);
                 return;
             }
         }
     }
 
-    private void give(int slot, WorkerProcess worker) {
-        holder = slot;
+    private void give(WorkerProcess worker) {
         holding = worker;
         worker.giveTurn();
-    }
-
-    synchronized int holder() {
-        return holder;
     }
 }

@@ -20,7 +20,8 @@ public record ServerConfig(
         HandlerConfig handler,
         Duration drainDelay,
         Duration drainTimeout,
-        AdminConfig admin) {
+        AdminConfig admin,
+        ReloadConfig reload) {
 
     public ServerConfig {
         bind = Check.orDefault(bind, BindConfig.defaults());
@@ -37,6 +38,7 @@ public record ServerConfig(
         drainDelay = Check.notNegative("drainDelay", Check.orDefault(drainDelay, Duration.ofSeconds(2)));
         drainTimeout = Check.notNegative("drainTimeout", Check.orDefault(drainTimeout, Duration.ofSeconds(10)));
         admin = Check.orDefault(admin, AdminConfig.defaults());
+        reload = Check.orDefault(reload, ReloadConfig.defaults());
     }
 
     /**
@@ -52,10 +54,10 @@ public record ServerConfig(
     public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin, int maxConnections) {
         return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol,
                 limits.withMaxConnections(maxConnections), work, handler, Duration.ZERO, drainTimeout,
-                new AdminConfig(admin, "127.0.0.1", 0));
+                new AdminConfig(admin, "127.0.0.1", 0), ReloadConfig.defaults());
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

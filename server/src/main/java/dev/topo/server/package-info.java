@@ -1,5 +1,6 @@
 /**
- * {@link dev.topo.server.TopoServer}: a running server, its topology, metrics and admin endpoint started and stopped
- * together. Imports {@code config}, {@code topology} and {@code metrics}; nothing imports it but {@code cli}.
+ * {@link dev.topo.server.TopoServer}: a running server, its listening sockets, its topology (one generation after
+ * another, through live switches: {@link dev.topo.server.LiveSwitch}), metrics and admin endpoint. Imports
+ * {@code config}, {@code listen}, {@code topology} and {@code metrics}; nothing imports it but {@code cli}.
  */
 package dev.topo.server;

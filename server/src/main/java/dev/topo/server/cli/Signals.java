@@ -23,6 +23,14 @@ public final class Signals {
         }
     }
 
+    /** SIGHUP: a live reload of the configuration file, as nginx and HAProxy take it. */
+    public static void onHangup(Runnable reload) {
+        Signal.handle(new Signal("HUP"), signal -> {
+            log.info("SIGHUP received: reloading the configuration");
+            reload.run();
+        });
+    }
+
     public static void onTerminate(Runnable gracefulStop) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {

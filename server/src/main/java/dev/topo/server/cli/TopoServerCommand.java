@@ -5,19 +5,21 @@ import dev.topo.config.ConfigLoader;
 import dev.topo.config.Durations;
 import dev.topo.config.Overrides;
 import dev.topo.config.ServerConfig;
+import dev.topo.server.ConfigFileWatcher;
 import dev.topo.server.TopoServer;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code topo server}: runs the server a YAML file describes until SIGTERM or SIGINT. */
 @Command(name = "topo server", mixinStandardHelpOptions = true, versionProvider = TopoServerCommand.Version.class,
@@ -90,10 +92,16 @@ public final class TopoServerCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        return run(resolved, err);
+        Overrides overrides = new Overrides(host, port, adminHost, adminPort, topology, listeners, workers, processes);
+        return run(resolved, () -> ConfigLoader.load(config, overrides), err);
     }
 
-    private static int run(ServerConfig config, PrintWriter err) throws InterruptedException {
+    /**
+     * Runs until stopped; {@code source} reads the file again for a live reload (SIGHUP, {@code POST /reload}, the
+     * file changing under {@code reload.watch}), with the same command-line overrides as at start.
+     */
+    private int run(ServerConfig config, Supplier<ServerConfig> source, PrintWriter err)
+            throws InterruptedException {
         // Before the start: a multi-process start takes seconds, and a SIGTERM in the middle must still drain the
         // workers and remove their files once they are up, not kill the master with them half-started.
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
@@ -108,6 +116,10 @@ public final class TopoServerCommand implements Callable<Integer> {
             err.println("topo server: " + e.getCause().getMessage());
             return 1;
         }
+        server.reloadFrom(source);
+        Signals.onHangup(() -> server.reload("SIGHUP"));
+        ConfigFileWatcher watcher = config.reload().watch()
+                ? ConfigFileWatcher.start(this.config, () -> server.reload("watch")) : null;
         // A multi-process server can also fail on its own (its supervisor gave up on a worker): then exit 1.
         String failure = stopRequested.applyToEither(server.failure(), reason -> reason).join();
         if (failure != null) {
@@ -115,6 +127,9 @@ public final class TopoServerCommand implements Callable<Integer> {
         } else {
             log.info("stopping: not ready for {}, then draining for up to {}",
                     Durations.format(config.drainDelay()), Durations.format(config.drainTimeout()));
+        }
+        if (watcher != null) {
+            watcher.close();
         }
         server.stop();
         return failure == null ? 0 : 1;

@@ -49,6 +49,11 @@ public final class WorkerMain {
             System.out.flush();
             stop.await();
             server.stop();
+            // What it answered, for the master's count of requests across worker lifetimes and live switches.
+            synchronized (System.out) {
+                System.out.println(WorkerProcess.SERVED + " " + server.requestsServed());
+                System.out.flush();
+            }
             System.exit(0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

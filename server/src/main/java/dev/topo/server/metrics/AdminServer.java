@@ -12,9 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -35,14 +35,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The admin endpoint, on its own port and its own thread so that scrapes never queue behind the traffic under test:
  * {@code /metrics} (Prometheus text), {@code /topology} (JSON), {@code /readyz} (503 from the moment a graceful stop
  * begins, so load balancers stop sending work before the listeners close; {@code /healthz} says the same),
- * {@code /livez} (200 while the process runs, draining included). The two documents are built on a thread of their
+ * {@code /livez} (200 while the process runs, draining included), {@code POST /reload} (a live switch to the
+ * configuration file as it is now; answers when done). The two documents are built on a thread of their
  * own (a multi-process master asks its workers for theirs), so the probes never wait behind a scrape.
  */
 public final class AdminServer {
@@ -59,13 +59,12 @@ public final class AdminServer {
     }
 
     /** NIO on purpose: the admin port must answer whatever transport the topology under test runs on. */
-    public static AdminServer start(String host, int port, Supplier<String> metrics,
-            Supplier<Map<String, Object>> topology, BooleanSupplier healthy) throws InterruptedException {
+    public static AdminServer start(String host, int port, AdminEndpoints endpoints) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("topo-admin"),
                 NioIoHandler.newFactory());
         ExecutorService documents = Executors.newFixedThreadPool(2, new DefaultThreadFactory("topo-admin-documents",
                 true));
-        AdminHandler handler = new AdminHandler(metrics, topology, healthy, documents);
+        AdminHandler handler = new AdminHandler(endpoints, documents);
         var f = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -97,37 +96,67 @@ public final class AdminServer {
 
     @Sharable
     private static final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Supplier<String> metrics;
-        private final Supplier<Map<String, Object>> topology;
-        private final BooleanSupplier healthy;
+        private final AdminEndpoints endpoints;
         private final ExecutorService documents;
 
-        AdminHandler(Supplier<String> metrics, Supplier<Map<String, Object>> topology, BooleanSupplier healthy,
-                ExecutorService documents) {
-            this.metrics = metrics;
-            this.topology = topology;
-            this.healthy = healthy;
+        AdminHandler(AdminEndpoints endpoints, ExecutorService documents) {
+            this.endpoints = endpoints;
             this.documents = documents;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String path = new QueryStringDecoder(req.uri()).path();
+            if (path.equals("/reload")) {
+                reload(ctx, req);
+                return;
+            }
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n");
                 return;
             }
-            switch (new QueryStringDecoder(req.uri()).path()) {
-                case "/metrics" -> later(ctx, req, "text/plain; version=0.0.4; charset=utf-8", metrics::get);
-                case "/topology" -> later(ctx, req, "application/json", () -> json(topology.get()));
+            switch (path) {
+                case "/metrics" -> later(ctx, req, "text/plain; version=0.0.4; charset=utf-8", endpoints::metrics);
+                case "/topology" -> later(ctx, req, "application/json", () -> json(endpoints.topology()));
                 case "/readyz", "/healthz" -> {
-                    boolean up = healthy.getAsBoolean();
+                    boolean up = endpoints.ready();
                     send(ctx, req, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
                             up ? "ok\n" : "draining\n");
                 }
                 case "/livez" -> send(ctx, req, HttpResponseStatus.OK, "text/plain", "ok\n");
                 default -> send(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain",
-                        "not found; try /metrics, /topology, /readyz, /livez\n");
+                        "not found; try /metrics, /topology, /readyz, /livez, POST /reload\n");
             }
+        }
+
+        /**
+         * {@code POST /reload}: the switch runs on the server's reload thread and takes as long as the new generation
+         * needs to start (seconds, for worker processes); the answer is written when it is done.
+         */
+        private void reload(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (req.method() != HttpMethod.POST) {
+                send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "POST /reload\n");
+                return;
+            }
+            CompletableFuture<Map<String, Object>> result = endpoints.reload();
+            if (result == null) {
+                send(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", "this process does not reload\n");
+                return;
+            }
+            FullHttpRequest held = req.retainedDuplicate();
+            result.whenComplete((doc, e) -> ctx.executor().execute(() -> {
+                try {
+                    if (e != null) {
+                        send(ctx, held, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", e + "\n");
+                    } else {
+                        Map<String, Object> body = new java.util.LinkedHashMap<>(doc);
+                        int status = (Integer) body.remove("status");
+                        send(ctx, held, HttpResponseStatus.valueOf(status), "application/json", json(body));
+                    }
+                } finally {
+                    held.release();
+                }
+            }));
         }
 
         /** Builds the body off the admin loop and answers on it; the request lives until then. */

@@ -39,6 +39,9 @@ public final class WorkerProcess {
     public static final String RELEASED = "topo-worker-released";
     /** The master's line on a worker's stdin that gives it the accept turn. */
     public static final String TAKE_TURN = "accept";
+    /** A worker's last line on stdout, as it exits after a drain: the requests it answered. */
+    public static final String SERVED = "topo-worker-served";
+    private static final Pattern SERVED_LINE = Pattern.compile(SERVED + " (\\d+)");
     private static final Pattern READY_LINE = Pattern.compile(READY + " port=(\\d+) admin=(\\d+)");
     /** A JVM on a loaded two-core machine starts in about a second; a worker not ready after this is stuck. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -52,6 +55,7 @@ public final class WorkerProcess {
     private final Process process;
     private final long startedNanos = System.nanoTime();
     private final CompletableFuture<Ready> ready = new CompletableFuture<>();
+    private final CompletableFuture<Long> served = new CompletableFuture<>();
     private final OutputStream control;
     private volatile Runnable onReleased = () -> { };
 
@@ -107,8 +111,11 @@ public final class WorkerProcess {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     Matcher m = stdout ? READY_LINE.matcher(line) : null;
+                    Matcher last = stdout ? SERVED_LINE.matcher(line) : null;
                     if (stdout && line.equals(RELEASED)) {
                         onReleased.run();
+                    } else if (last != null && last.matches()) {
+                        served.complete(Long.parseLong(last.group(1)));
                     } else if (m != null && m.matches()) {
                         ready.complete(new Ready(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
                     } else {
@@ -117,6 +124,10 @@ public final class WorkerProcess {
                 }
             } catch (IOException e) {
                 log.debug("{}: output closed", name, e);
+            }
+            if (stdout) {
+                // Killed, or never served: it said nothing, and what it had counted died with it.
+                served.complete(0L);
             }
         }, "topo-" + name + (stdout ? "-out" : "-err"));
         t.setDaemon(true);
@@ -129,6 +140,11 @@ public final class WorkerProcess {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Completes when the worker's output ends: the requests it said it answered (0 if it said nothing). */
+    public CompletableFuture<Long> served() {
+        return served;
     }
 
     public CompletableFuture<Ready> ready() {

@@ -4,6 +4,8 @@ import dev.topo.config.LimitsConfig;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
+import dev.topo.server.listen.ListeningSocket;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -16,22 +18,30 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the blocking models share: a blocking {@link ServerSocket}, and {@link #serve} which runs one connection to
- * its end on the calling thread. The bytes go through the very handlers the event-loop topologies use, on an
+ * What the blocking models share: an acceptor that waits on the server's listening sockets, and {@link #serve} which
+ * runs one connection to its end on the calling thread. The acceptor blocks in a {@link Selector} rather than in
+ * {@code accept} itself: the sockets stay non-blocking because, during a live switch, an event loop of the next (or
+ * previous) generation watches them too. The bytes go through the very handlers the event-loop topologies use, on an
  * {@link EmbeddedChannel} driven by this thread, so every model answers the same routes with the same limits,
  * headers and metrics; only who waits on the socket differs.
  */
@@ -52,12 +62,15 @@ final class BlockingServer {
     });
     /** How often a blocked read wakes to run the timeout checks; a quarter of the shortest timeout. */
     private final int tickMillis;
-    private ServerSocket serverSocket;
+    private final ListeningSockets sockets;
+    private Selector selector;
+    private volatile boolean acceptingStopped;
     private volatile boolean draining;
 
-    BlockingServer(ServerConfig config, ServerMetrics metrics) {
+    BlockingServer(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
         this.config = config;
         this.metrics = metrics;
+        this.sockets = sockets;
         this.listener = metrics.addListener(0);
         this.pipelines = new Pipelines(config, metrics, null);
         LimitsConfig limits = config.limits();
@@ -88,33 +101,57 @@ final class BlockingServer {
 
     InetSocketAddress bind(String acceptorThread) {
         writeWatch.scheduleWithFixedDelay(this::watchWrites, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-        String host = config.bind().host();
-        int port = config.bind().port();
+        // One socket; more only after a switch from a kind with more: the acceptor waits on all of them.
+        List<ListeningSocket> watched = sockets.take(1);
         try {
-            ServerSocket ss = new ServerSocket();
-            ss.setReuseAddress(true);
-            ss.bind(new InetSocketAddress(host, port), config.topology().listen().backlog());
-            serverSocket = ss;
+            selector = Selector.open();
+            for (ListeningSocket s : watched) {
+                s.channel().register(selector, SelectionKey.OP_ACCEPT);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "
-                    + e.getMessage(), e));
+            throw new UncheckedIOException(e);
         }
-        InetSocketAddress bound = new InetSocketAddress(host, serverSocket.getLocalPort());
+        InetSocketAddress bound = sockets.address();
         listener.bound(bound, acceptorThread);
         return bound;
     }
 
-    /** The next connection, or null once the listener is closed. */
+    /** The next connection, or null once this server stopped accepting. */
     Socket accept() {
         try {
-            Socket socket = serverSocket.accept();
-            listener.accepted();
-            return socket;
+            while (!acceptingStopped) {
+                selector.select();
+                for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    // Null when another acceptor (another generation's, during a switch) took it first.
+                    SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
+                    if (ch != null) {
+                        listener.accepted();
+                        // Accepted channels start in blocking mode: serve() reads and writes them as streams.
+                        return ch.socket();
+                    }
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // stopAccepting() closed it
         } catch (IOException e) {
-            if (!serverSocket.isClosed()) {
+            if (!acceptingStopped) {
                 log.warn("accept failed", e);
             }
-            return null;
+        }
+        return null;
+    }
+
+    /** The acceptor returns null from now on; the listening sockets stay open (the server owns them). */
+    void stopAccepting() {
+        acceptingStopped = true;
+        try {
+            if (selector != null) {
+                selector.close();
+            }
+        } catch (IOException e) {
+            log.debug("closing the accept selector", e);
         }
     }
 
@@ -218,18 +255,12 @@ final class BlockingServer {
     }
 
     /**
-     * Closes the listener; each connection's thread then passes the drain to its handlers at its next read or tick
+     * Stops accepting; each connection's thread then passes the drain to its handlers at its next read or tick
      * (within a tick), so the request in progress, or the next one, is answered with {@code Connection: close}.
      */
     void beginDrain() {
         draining = true;
-        try {
-            if (serverSocket != null) {
-                serverSocket.close();
-            }
-        } catch (IOException e) {
-            log.debug("closing the listener", e);
-        }
+        stopAccepting();
     }
 
     /** What the drain left open. */

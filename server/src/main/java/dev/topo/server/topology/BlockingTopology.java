@@ -2,14 +2,20 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyKind;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 
 /** What the blocking topologies share: their {@link BlockingServer}, and the getters that only read it. */
 abstract class BlockingTopology implements Topology {
     final BlockingServer server;
 
-    BlockingTopology(ServerConfig config, ServerMetrics metrics) {
-        this.server = new BlockingServer(config, metrics);
+    BlockingTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this.server = new BlockingServer(config, metrics, sockets);
+    }
+
+    @Override
+    public void stopAccepting() {
+        server.stopAccepting();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyKind;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import java.time.Duration;
 
@@ -12,8 +13,13 @@ import java.time.Duration;
 abstract class EventLoopTopology implements Topology {
     final ServerResources resources;
 
-    EventLoopTopology(ServerConfig config, ServerMetrics metrics) {
-        this.resources = new ServerResources(config, metrics);
+    EventLoopTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this.resources = new ServerResources(config, metrics, sockets);
+    }
+
+    @Override
+    public void stopAccepting() throws InterruptedException {
+        resources.stopAccepting();
     }
 
     @Override

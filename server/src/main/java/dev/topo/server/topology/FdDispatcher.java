@@ -130,6 +130,19 @@ final class FdDispatcher {
         }
     }
 
+    /** Whether every accepted connection is in a worker's hands: none waits here, none is unacknowledged. */
+    boolean settled() {
+        if (!pending.isEmpty()) {
+            return false;
+        }
+        for (Target t : targets) {
+            if (t != null && !t.unacknowledged.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** At stop: connections no worker took are closed. */
     void refusePending() {
         for (EpollSocketChannel c = pending.poll(); c != null; c = pending.poll()) {
@@ -158,7 +171,7 @@ final class FdDispatcher {
         }
         if (paused) {
             paused = false;
-            resources.listeners().forEach(l -> l.config().setAutoRead(true));
+            resources.setAccepting(true);
         }
     }
 
@@ -168,7 +181,7 @@ final class FdDispatcher {
             return;
         }
         paused = true;
-        resources.listeners().forEach(l -> l.config().setAutoRead(false));
+        resources.setAccepting(false);
         // Under a burst this may happen often and for microseconds: said once a minute at most.
         long now = System.nanoTime();
         if (now - lastPauseLog > TimeUnit.MINUTES.toNanos(1)) {

@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -40,13 +41,25 @@ final class FdHandoff {
     /** A bootstrap whose accepted connections go to {@code accepted} (on the boss loop) unregistered and unread. */
     static ServerBootstrap acceptOnly(ServerResources resources, EventLoop boss, ListenerStats listener,
             Consumer<EpollSocketChannel> accepted) {
-        return resources.bootstrap(boss, boss, listener, Map.of()).handler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                listener.accepted();
-                accepted.accept((EpollSocketChannel) msg);
-            }
-        });
+        return resources.bootstrap(boss, boss, listener, Map.of()).handler(new AcceptOnly(listener, accepted));
+    }
+
+    /** Stateless, so one instance serves every socket the boss watches. */
+    @Sharable
+    private static final class AcceptOnly extends ChannelInboundHandlerAdapter {
+        private final ListenerStats listener;
+        private final Consumer<EpollSocketChannel> accepted;
+
+        AcceptOnly(ListenerStats listener, Consumer<EpollSocketChannel> accepted) {
+            this.listener = listener;
+            this.accepted = accepted;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            listener.accepted();
+            accepted.accept((EpollSocketChannel) msg);
+        }
     }
 
     /** A Unix-socket connection to a worker's handoff socket, on {@code loop}. */

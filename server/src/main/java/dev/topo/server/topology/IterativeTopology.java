@@ -1,6 +1,7 @@
 package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -16,8 +17,8 @@ public final class IterativeTopology extends BlockingTopology {
     private static final String THREAD = "topo-iterative";
     private Thread thread;
 
-    public IterativeTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    public IterativeTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
     }
 
     @Override

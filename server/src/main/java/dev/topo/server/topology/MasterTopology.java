@@ -1,13 +1,19 @@
 package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerFiles;
 import dev.topo.server.process.WorkerProcess;
 import dev.topo.server.process.WorkerScrapes;
-import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The master's side of every multi-process kind: its private directory of worker files, its draining state, the
@@ -16,11 +22,13 @@ import java.util.List;
  */
 abstract class MasterTopology extends EventLoopTopology {
     final WorkerFiles files = WorkerFiles.create();
+    private final LongAdder servedByExited = new LongAdder();
+    private final List<CompletableFuture<Long>> exitReports = new CopyOnWriteArrayList<>();
     /** Set as the stop begins, before the workers drain: the master's own loops stop only at the end. */
     private volatile boolean draining;
 
-    MasterTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    MasterTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
     }
 
     /** Lets every worker finish its requests within {@code drainTimeout}, then stops it. */
@@ -28,6 +36,27 @@ abstract class MasterTopology extends EventLoopTopology {
 
     /** The workers whose own {@code /metrics} are merged into the master's. */
     abstract List<WorkerProcess> scrapedWorkers();
+
+    /** Counts what {@code worker} says it answered, once it exits. */
+    final void countServedAtExit(WorkerProcess worker) {
+        exitReports.add(worker.served().thenApply(n -> {
+            servedByExited.add(n);
+            return n;
+        }));
+    }
+
+    @Override
+    public final long requestsServedByExitedWorkers() {
+        try {
+            // The last lines of workers that just exited may still be on their way through the pipe.
+            CompletableFuture.allOf(exitReports.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a worker still running: count what has been reported
+        }
+        return servedByExited.sum();
+    }
 
     /** Samples only the master knows, added under {@code worker="master"}. */
     String masterMetrics() {
@@ -39,13 +68,14 @@ abstract class MasterTopology extends EventLoopTopology {
         return WorkerScrapes.metrics(own, masterMetrics(), scrapedWorkers());
     }
 
-    /** The master's listeners close first (new connections are refused); then the workers drain; then the rest. */
+    /**
+     * The master stops accepting first (a master that accepts; where the workers accept, they stop as they drain);
+     * then the workers drain; then the rest.
+     */
     @Override
     public final void stop(Duration drainTimeout) throws InterruptedException {
         draining = true;
-        for (Channel listener : resources.listeners()) {
-            listener.close().await();
-        }
+        resources.stopAccepting();
         stopWorkers(drainTimeout);
         resources.stop(Duration.ZERO);
         files.deleteAll();

@@ -3,6 +3,7 @@ package dev.topo.server.topology;
 import dev.topo.config.Dispatch;
 import dev.topo.config.ProcessFdPassingParameters;
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
@@ -37,8 +38,8 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
     private final FdDispatcher dispatcher;
     private EventLoop boss;
 
-    public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics, config.topology().parameters(ProcessFdPassingParameters.class).processes());
+    public ProcessFdPassingTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets, config.topology().parameters(ProcessFdPassingParameters.class).processes());
         ProcessFdPassingParameters t = config.topology().parameters(ProcessFdPassingParameters.class);
         this.dispatch = t.dispatch();
         this.dispatcher = new FdDispatcher(resources, dispatch, pool.max());
@@ -53,6 +54,7 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
                     @Override
                     public void exited(int slot, WorkerProcess worker) {
+                        countServedAtExit(worker);
                         files.delete(socket(worker.name()));
                     }
                 });
@@ -65,14 +67,13 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     @Override
     public InetSocketAddress start() throws InterruptedException {
-        ServerConfig config = resources.config;
         boss = resources.newGroup(1, i -> "topo-boss-0").next();
         ListenerStats listener = resources.metrics.addListener(0);
         // Every worker is ready before the first accept, so that round-robin starts out over all of them.
         supervisor.start(0, pool.min());
         startScaling();
-        return resources.bind(FdHandoff.acceptOnly(resources, boss, listener,
-                c -> dispatcher.accepted(c, draining())), listener, config.bind().host(), config.bind().port());
+        return resources.listenAll(FdHandoff.acceptOnly(resources, boss, listener,
+                c -> dispatcher.accepted(c, draining())), listener, resources.take(1));
     }
 
     /** On the thread that read a worker's ready line (or promoted a standby): opens the handoff channel to it. */
@@ -179,10 +180,24 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     @Override
     void stopWorkers(Duration drainTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
         if (boss != null) {
+            // Accepting has stopped; a worker told to drain refuses fds it has not read yet, so first let every
+            // connection accepted so far reach a worker (within the drain's time), and only then drain them.
+            while (System.nanoTime() < deadline && !settled()) {
+                Thread.sleep(10);
+            }
             boss.submit(dispatcher::refusePending).await();
         }
-        super.stopWorkers(drainTimeout);
+        super.stopWorkers(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private boolean settled() throws InterruptedException {
+        try {
+            return boss.submit(dispatcher::settled).get();
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ProcessPerConnectionParameters;
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerProcess;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +46,12 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     /** Accepted at the bound, waiting for a child to exit. Boss loop only, as is {@link #live}. */
     private final Queue<EpollSocketChannel> waiting = new ArrayDeque<>();
     private int live;
+    /** Children started whose connection has not been handed to them yet: a drain must not reach them first. */
+    private final AtomicInteger awaitingConnection = new AtomicInteger();
     private EventLoop boss;
-    private Channel listening;
 
-    public ProcessPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    public ProcessPerConnectionTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
         this.maxChildren = config.topology().parameters(ProcessPerConnectionParameters.class).maxChildren();
         // No admin endpoint in the children: it would cost start time for a process that lives one connection.
         this.childConfig = files.writeConfig("child", config.forWorker(config.topology(), config.bind().port(),
@@ -57,13 +60,10 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
 
     @Override
     public InetSocketAddress start() throws InterruptedException {
-        ServerConfig config = resources.config;
         boss = resources.newGroup(1, i -> "topo-boss-0").next();
         ListenerStats listener = resources.metrics.addListener(0);
-        InetSocketAddress address = resources.bind(FdHandoff.acceptOnly(resources, boss, listener, this::accepted),
-                listener, config.bind().host(), config.bind().port());
-        listening = resources.listeners().get(0);
-        return address;
+        return resources.listenAll(FdHandoff.acceptOnly(resources, boss, listener, this::accepted), listener,
+                resources.take(1));
     }
 
     /** On the boss loop. */
@@ -79,7 +79,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             fork(connection);
         }
         // At the bound, accepting more would only pile connections up here instead of in the kernel's backlog.
-        listening.config().setAutoRead(live < maxChildren && !draining());
+        resources.setAccepting(live < maxChildren && !draining());
     }
 
     private void fork(EpollSocketChannel connection) {
@@ -97,8 +97,10 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             return;
         }
         children.add(child);
+        awaitingConnection.incrementAndGet();
         child.ready().whenComplete((ready, e) -> boss.execute(() -> {
             if (e != null) {
+                awaitingConnection.decrementAndGet();
                 failed.incrementAndGet();
                 FdHandoff.refuse(connection);
             } else {
@@ -111,6 +113,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
         FdHandoff.connect(boss, socket, new ChannelInboundHandlerAdapter()).addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
+                awaitingConnection.decrementAndGet();
                 log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
                 failed.incrementAndGet();
                 FdHandoff.refuse(connection);
@@ -118,11 +121,15 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
                 return;
             }
             // The child needs nothing more from the master once it holds the fd.
-            FdHandoff.send(cf.channel(), connection).addListener(f -> cf.channel().close());
+            FdHandoff.send(cf.channel(), connection).addListener(f -> {
+                awaitingConnection.decrementAndGet();
+                cf.channel().close();
+            });
         });
     }
 
     private void exited(WorkerProcess child, Path socket, int code) {
+        countServedAtExit(child);
         children.remove(child);
         files.delete(socket);
         if (code != 0) {
@@ -134,7 +141,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             fork(next);
         }
         if (!draining()) {
-            listening.config().setAutoRead(live < maxChildren);
+            resources.setAccepting(live < maxChildren);
         }
     }
 
@@ -175,16 +182,33 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         return List.of();
     }
 
-    /** Connections accepted at the bound never reach a child; the children serve theirs to the end. */
+    /**
+     * Connections accepted at the bound (at most one per accept cycle: accepting stops there) still get a child as
+     * others exit, within {@code drainTimeout}; what is left then is refused. The children serve theirs to the end.
+     */
     @Override
     void stopWorkers(Duration drainTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
         if (boss != null) {
+            // A child told to drain before it holds its connection would refuse it: hand every one over first.
+            while (System.nanoTime() < deadline && (!waitingIsEmpty() || awaitingConnection.get() > 0)) {
+                Thread.sleep(20);
+            }
             boss.submit(() -> {
                 for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
                     FdHandoff.refuse(c);
                 }
             }).await();
         }
-        WorkerProcess.drainAll(new ArrayList<>(children), drainTimeout);
+        WorkerProcess.drainAll(new ArrayList<>(children),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private boolean waitingIsEmpty() throws InterruptedException {
+        try {
+            return boss.submit(waiting::isEmpty).get();
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.topo.config.ProcessPool;
 import dev.topo.config.ProcessReusePortParameters;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyParameters;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -18,12 +19,13 @@ import java.util.stream.IntStream;
 public final class ProcessReusePortTopology extends SocketLendingTopology {
     private final ProcessReusePortParameters parameters;
 
-    public ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics) {
-        this(config, metrics, config.topology().parameters(ProcessReusePortParameters.class));
+    public ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this(config, metrics, sockets, config.topology().parameters(ProcessReusePortParameters.class));
     }
 
-    private ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics, ProcessReusePortParameters p) {
-        super(config, metrics, ProcessPool.fixed(p.processes()), p.standbyWorkers(), p.maxRestarts(), false);
+    private ProcessReusePortTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets,
+            ProcessReusePortParameters p) {
+        super(config, metrics, sockets, ProcessPool.fixed(p.processes()), p.standbyWorkers(), p.maxRestarts(), false);
         this.parameters = p;
     }
 
@@ -32,10 +34,13 @@ public final class ProcessReusePortTopology extends SocketLendingTopology {
         return parameters.processes() * parameters.listeners();
     }
 
+    /** The slot's own {@code listeners} sockets, then its round-robin share of any kept from a switch. */
     @Override
-    List<Integer> socketsOf(int slot) {
+    List<Integer> socketsOf(int slot, int total) {
         int listeners = parameters.listeners();
-        return IntStream.range(slot * listeners, (slot + 1) * listeners).boxed().toList();
+        int own = socketCount();
+        return IntStream.concat(IntStream.range(slot * listeners, (slot + 1) * listeners),
+                IntStream.range(own, total).filter(i -> (i - own) % parameters.processes() == slot)).boxed().toList();
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.topo.server.topology;
 import dev.topo.config.ProcessSharedListenerParameters;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyParameters;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Prefork across processes: the master binds one listening socket and lends it to every one of {@code processes}
@@ -16,13 +18,13 @@ import java.util.List;
 public final class ProcessSharedListenerTopology extends SocketLendingTopology {
     private final ProcessSharedListenerParameters parameters;
 
-    public ProcessSharedListenerTopology(ServerConfig config, ServerMetrics metrics) {
-        this(config, metrics, config.topology().parameters(ProcessSharedListenerParameters.class));
+    public ProcessSharedListenerTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this(config, metrics, sockets, config.topology().parameters(ProcessSharedListenerParameters.class));
     }
 
-    private ProcessSharedListenerTopology(ServerConfig config, ServerMetrics metrics,
+    private ProcessSharedListenerTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets,
             ProcessSharedListenerParameters p) {
-        super(config, metrics, p.processes(), p.standbyWorkers(), p.maxRestarts(), p.acceptMutex());
+        super(config, metrics, sockets, p.processes(), p.standbyWorkers(), p.maxRestarts(), p.acceptMutex());
         this.parameters = p;
     }
 
@@ -31,9 +33,10 @@ public final class ProcessSharedListenerTopology extends SocketLendingTopology {
         return 1;
     }
 
+    /** Every worker watches the one socket (and every socket kept from a switch, if there are more). */
     @Override
-    List<Integer> socketsOf(int slot) {
-        return List.of(0);
+    List<Integer> socketsOf(int slot, int total) {
+        return IntStream.range(0, total).boxed().toList();
     }
 
     @Override

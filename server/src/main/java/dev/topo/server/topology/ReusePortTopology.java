@@ -2,6 +2,8 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ReusePortParameters;
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSocket;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -13,8 +15,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,12 +42,13 @@ public final class ReusePortTopology extends EventLoopTopology {
     private final List<Listener> listeners = new ArrayList<>();
     private Channel handoff;
 
-    public ReusePortTopology(ServerConfig config, ServerMetrics metrics) {
-        this(config, metrics, null);
+    public ReusePortTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this(config, metrics, sockets, null);
     }
 
-    ReusePortTopology(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
-        super(config, metrics);
+    /** With a {@code role}: a process-reuseport worker, accepting on the sockets its master lends it. */
+    ReusePortTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets, WorkerRole role) {
+        super(config, metrics, sockets);
         this.role = role;
     }
 
@@ -73,16 +74,18 @@ public final class ReusePortTopology extends EventLoopTopology {
             handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(), new Lent());
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }
-        int port = config.bind().port();
+        List<ListeningSocket> sockets = resources.take(listeners.size());
         InetSocketAddress first = null;
-        for (Listener l : listeners) {
-            ServerBootstrap b = resources.bootstrap(l.boss, l.workers, l.stats, l.loops)
-                    .option(EpollChannelOption.SO_REUSEPORT, true);
-            // With port 0 the first socket gets an ephemeral port; the others must join that one.
-            InetSocketAddress bound = resources.bind(b, l.stats, config.bind().host(),
-                    first == null ? port : first.getPort());
-            if (first == null) {
-                first = bound;
+        for (ListeningSocket socket : sockets) {
+            // Listener i accepts on socket i; sockets beyond the listeners (kept from a switch that had more, see
+            // ListeningSockets) are folded onto the listeners round-robin.
+            Listener l = listeners.get(socket.index() % listeners.size());
+            ServerBootstrap b = resources.bootstrap(l.boss, l.workers, l.stats, l.loops);
+            if (socket.index() < listeners.size()) {
+                InetSocketAddress bound = resources.listen(b, l.stats, socket);
+                first = first == null ? bound : first;
+            } else {
+                resources.watch(b, socket);
             }
         }
         return first;
@@ -96,15 +99,14 @@ public final class ReusePortTopology extends EventLoopTopology {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             int fd = ((FileDescriptor) msg).intValue();
-            if (next >= listeners.size() || resources.draining()) {
-                log.warn("a listening socket beyond the {} this worker has: ignored", listeners.size());
+            if (resources.draining()) {
                 return;
             }
-            int index = next++;
+            // Sockets beyond this worker's listeners (the master kept more from a switch) fold onto them.
+            int index = next++ % listeners.size();
             Listener l = listeners.get(index);
             // Registered, not bound: the socket already listens (the master bound it), this process only accepts.
-            resources.bootstrap(l.boss, l.workers, l.stats, l.loops, () -> new EpollServerSocketChannel(fd))
-                    .register().addListener(f -> {
+            resources.register(resources.bootstrap(l.boss, l.workers, l.stats, l.loops), fd).addListener(f -> {
                         if (!f.isSuccess()) {
                             log.error("cannot accept on the lent socket {}: {}", index, f.cause().getMessage());
                             return;
@@ -125,10 +127,16 @@ public final class ReusePortTopology extends EventLoopTopology {
     }
 
     @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
+    public void stopAccepting() throws InterruptedException {
         if (handoff != null) {
             handoff.close().await();
         }
+        super.stopAccepting();
+    }
+
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        stopAccepting();
         super.stop(drainTimeout);
     }
 }

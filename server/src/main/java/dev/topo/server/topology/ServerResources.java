@@ -7,6 +7,8 @@ import dev.topo.server.http.DrainEvent;
 import dev.topo.server.http.Pipelines;
 import dev.topo.server.http.ServerInitializer;
 import dev.topo.server.http.SharedQueueOffload;
+import dev.topo.server.listen.ListeningSocket;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -18,7 +20,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -28,14 +29,14 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +66,19 @@ final class ServerResources {
     private final EventExecutorGroup offload;
     private final ChannelGroup connections = new DefaultChannelGroup("topo-connections", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> groups = new CopyOnWriteArrayList<>();
+    /** Listening channels over sockets this process owns outright (a worker's lent copies): closed at stop. */
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    /** Listening channels over the server's {@link ListeningSockets}: only deregistered, the sockets outlive us. */
+    private final List<Channel> watchers = new CopyOnWriteArrayList<>();
+    /** The server's listening sockets; null in a worker process, whose sockets its master lends. */
+    final ListeningSockets sockets;
+    private volatile boolean acceptingStopped;
     private volatile boolean draining;
 
-    ServerResources(ServerConfig config, ServerMetrics metrics) {
+    ServerResources(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
         this.config = config;
         this.metrics = metrics;
+        this.sockets = sockets;
         this.transport = TransportChoice.resolve(config.transport(), config.topology().kind());
         this.offload = offload(config, metrics);
         this.pipelines = new Pipelines(config, metrics, offload);
@@ -126,19 +134,12 @@ final class ServerResources {
         return loops;
     }
 
-    /** A bootstrap with the options every listener shares. */
+    /** A bootstrap with the options every listener shares; {@link #watch} gives it the socket. */
     ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
             Map<EventLoop, LoopStats> loops) {
-        return bootstrap(boss, workers, listener, loops, new ReflectiveChannelFactory<>(transport.serverChannelClass()));
-    }
-
-    /** As above, with listening channels made by {@code channels} (e.g. over an fd that is already listening). */
-    ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
-            Map<EventLoop, LoopStats> loops, ChannelFactory<? extends ServerChannel> channels) {
         ListenOptions listen = config.topology().listen();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channelFactory(channels)
                 .option(ChannelOption.SO_BACKLOG, listen.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
@@ -157,18 +158,56 @@ final class ServerResources {
         return new ServerInitializer(pipelines, listener, loops, connections);
     }
 
-    /** Binds and remembers the listener; a bind failure names the address and the reason. */
-    InetSocketAddress bind(ServerBootstrap bootstrap, ListenerStats listener, String host, int port)
-            throws InterruptedException {
-        ChannelFuture f = bootstrap.bind(host, port).await();
+    /**
+     * The sockets this generation watches, {@code wanted} of its own and any it must watch besides (see
+     * {@link ListeningSockets#take}).
+     */
+    List<ListeningSocket> take(int wanted) {
+        return sockets.take(wanted);
+    }
+
+    /**
+     * Watches {@code socket} with a listening channel {@code bootstrap} makes on its own loop: registered, never bound
+     * (the socket already listens) and, at stop, deregistered rather than closed, so the next generation can watch
+     * the same socket. Options set on the bootstrap apply to the socket (e.g. {@code TCP_DEFER_ACCEPT}).
+     */
+    Channel watch(ServerBootstrap bootstrap, ListeningSocket socket) throws InterruptedException {
+        ChannelFuture f = register(bootstrap, () -> transport.listenerOver(socket)).await();
         if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "
-                    + cause.getMessage(), cause));
+            throw new IllegalStateException("cannot watch listening socket " + socket.index() + ": "
+                    + f.cause().getMessage(), f.cause());
         }
-        Channel channel = f.channel();
-        listeners.add(channel);
-        return bound(channel, listener, host);
+        watchers.add(f.channel());
+        // A watcher closes only by mistake (Netty closes a listening channel it cannot set up), and closing it
+        // closes the server's socket under every other watcher: say so loudly.
+        f.channel().closeFuture().addListener(c -> log.error("listening socket {} was closed by its watcher {}; "
+                + "connections hashed to it are refused from now on", socket.index(), f.channel()));
+        return f.channel();
+    }
+
+    /** Registers, on the transport in use, a listening channel over the already listening socket {@code fd}. */
+    ChannelFuture register(ServerBootstrap bootstrap, int fd) {
+        return register(bootstrap, () -> transport.listenerOver(fd));
+    }
+
+    private static ChannelFuture register(ServerBootstrap bootstrap, ChannelFactory<ServerChannel> channels) {
+        return bootstrap.clone().channelFactory(channels).register();
+    }
+
+    /** Watches {@code socket} as {@code listener}'s socket, and records where it listens and who accepts. */
+    InetSocketAddress listen(ServerBootstrap bootstrap, ListenerStats listener, ListeningSocket socket)
+            throws InterruptedException {
+        return bound(watch(bootstrap, socket), listener, config.bind().host());
+    }
+
+    /** {@code listener} watches every one of {@code sockets}: the first is its own, the rest it watches besides. */
+    InetSocketAddress listenAll(ServerBootstrap bootstrap, ListenerStats listener, List<ListeningSocket> sockets)
+            throws InterruptedException {
+        InetSocketAddress address = listen(bootstrap, listener, sockets.get(0));
+        for (ListeningSocket extra : sockets.subList(1, sockets.size())) {
+            watch(bootstrap, extra);
+        }
+        return address;
     }
 
     /** Records where {@code channel} listens and which thread accepts for it. */
@@ -183,14 +222,50 @@ final class ServerResources {
         return bound;
     }
 
-    /** Remembers a listening channel opened elsewhere, so that a stop closes it first like the others. */
+    /** Remembers a listening channel over a socket this process owns (lent to a worker): a stop closes it. */
     void hold(Channel listener) {
         listeners.add(listener);
     }
 
-    /** The listening channels opened so far, in order. */
+    /** The listening channels so far, in order: the watched ones, then the held ones. */
     List<Channel> listeners() {
-        return List.copyOf(listeners);
+        List<Channel> all = new ArrayList<>(watchers);
+        all.addAll(listeners);
+        return all;
+    }
+
+    /**
+     * Whether the listening channels accept (a master pauses at its bound); a no-op once this generation stopped
+     * accepting, so a pause ending after a live switch cannot make it accept again.
+     */
+    void setAccepting(boolean accepting) {
+        if (acceptingStopped) {
+            return;
+        }
+        for (Channel ch : listeners()) {
+            if (ch.isRegistered()) {
+                ch.config().setAutoRead(accepting);
+            }
+        }
+    }
+
+    /**
+     * No more accepts by this generation: the watched sockets are deregistered (they stay open, for the next
+     * generation or until the server closes them) and held ones closed. Connections already accepted carry on.
+     */
+    void stopAccepting() throws InterruptedException {
+        if (acceptingStopped) {
+            return;
+        }
+        acceptingStopped = true;
+        for (Channel watcher : watchers) {
+            if (watcher.isRegistered()) {
+                watcher.deregister().await();
+            }
+        }
+        for (Channel listener : listeners) {
+            listener.close().await();
+        }
     }
 
     boolean draining() {
@@ -200,17 +275,25 @@ final class ServerResources {
     void stop(Duration drainTimeout) throws InterruptedException {
         draining = true;
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        for (Channel listener : listeners) {
-            listener.close().await();
-        }
-        int open = connections.size();
-        connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
-        for (Channel ch : new ArrayList<>(connections)) {
+        stopAccepting();
+        // Connections accepted just before the stop (or passed in by a master) may still be on their way to a
+        // loop: each one that shows up is told too, until none is left or the time is up.
+        Set<Channel> told = new HashSet<>();
+        while (true) {
+            List<Channel> open = new ArrayList<>(connections);
+            for (Channel ch : open) {
+                if (told.add(ch)) {
+                    ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+                }
+            }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !ch.closeFuture().await(left, TimeUnit.NANOSECONDS)) {
+            if (open.isEmpty() || left <= 0) {
                 break;
             }
+            open.get(0).closeFuture().await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)),
+                    TimeUnit.NANOSECONDS);
         }
+        int open = told.size();
         int forced = connections.size();
         if (forced > 0) {
             // Mostly keep-alive connections on which no request came: nothing is lost by closing them now.

@@ -2,6 +2,8 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
 import dev.topo.config.SharedListenerParameters;
+import dev.topo.server.listen.ListeningSocket;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -14,7 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * serves the connection for its whole life, the rest find nothing (counted as empty wake-ups: the thundering herd).
  * nginx without {@code reuseport} (and without {@code accept_mutex}), Apache prefork.
  *
- * <p>Netty has no option for this: the first loop binds the socket normally and owns the fd; every other loop gets
- * an {@link EpollServerSocketChannel} wrapping the same fd number. Closing any of those would close the shared fd
- * under the others, so on stop they are only deregistered from their loops and the owner alone closes it.
+ * <p>Netty has no option for this: every loop gets a listening channel of its own over the same socket (the same fd
+ * number). Closing any of those would close the shared fd under the others, so on stop they are only deregistered
+ * from their loops; the server's {@code ListeningSockets} (or, in a worker, the first channel) closes the socket.
  */
 public final class SharedListenerTopology extends EventLoopTopology {
     private static final Logger log = LoggerFactory.getLogger(SharedListenerTopology.class);
@@ -42,13 +43,13 @@ public final class SharedListenerTopology extends EventLoopTopology {
     private final WorkerRole role;
     private Channel handoff;
 
-    public SharedListenerTopology(ServerConfig config, ServerMetrics metrics) {
-        this(config, metrics, null);
+    public SharedListenerTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        this(config, metrics, sockets, null);
     }
 
-    /** With a {@code role}: a process-shared-listener worker, watching the one socket its master lends it. */
-    SharedListenerTopology(ServerConfig config, ServerMetrics metrics, WorkerRole role) {
-        super(config, metrics);
+    /** With a {@code role}: a process-shared-listener worker, watching the socket(s) its master lends it. */
+    SharedListenerTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets, WorkerRole role) {
+        super(config, metrics, sockets);
         this.role = role;
     }
 
@@ -65,35 +66,36 @@ public final class SharedListenerTopology extends EventLoopTopology {
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }
         InetSocketAddress address = null;
-        int fd = -1;
-        for (EventExecutor executor : group) {
-            EventLoop loop = (EventLoop) executor;
-            // Each loop serves what it accepts: the listening channel's child group is its own loop.
-            if (fd < 0) {
+        // Every loop watches every socket (one, unless a switch from a kind with more left extra ones open).
+        for (ListeningSocket socket : resources.take(1)) {
+            for (EventExecutor executor : group) {
+                EventLoop loop = (EventLoop) executor;
+                // Each loop serves what it accepts: the listening channel's child group is its own loop.
                 ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops)
                         .handler(listenerHandlers(loops.get(loop)));
-                address = resources.bind(b, listener, config.bind().host(), config.bind().port());
-                fd = ((EpollServerSocketChannel) resources.listeners().get(0)).fd().intValue();
-            } else {
-                borrowers.add(watch(fd, loop, listener, loops));
+                if (address == null) {
+                    address = resources.listen(b, listener, socket);
+                } else {
+                    resources.watch(b, socket);
+                }
             }
         }
         return address;
     }
 
     /**
-     * Registers {@code loop} as one more watcher of the listening socket {@code fd} (the same fd number). Under an
-     * accept mutex it watches only while this process holds the turn.
+     * Registers {@code loop} as one more watcher of the lent listening socket {@code fd} (the same fd number). Under
+     * an accept mutex it watches only while this process holds the turn.
      */
     private Channel watch(int fd, EventLoop loop, ListenerStats listener, Map<EventLoop, LoopStats> loops)
             throws InterruptedException {
         AcceptTurn turn = role == null ? null : role.turn();
-        ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops, () -> new EpollServerSocketChannel(fd))
+        ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops)
                 .handler(listenerHandlers(loops.get(loop)));
         if (turn != null) {
             b.option(ChannelOption.AUTO_READ, false);
         }
-        Channel ch = b.register().sync().channel();
+        Channel ch = resources.register(b, fd).sync().channel();
         if (turn != null) {
             turn.watch(ch);
         }
@@ -143,7 +145,10 @@ public final class SharedListenerTopology extends EventLoopTopology {
         }
     }
 
-    /** Takes the one listening socket the master lends and puts every loop of this process on it. */
+    /**
+     * Takes each listening socket the master lends (one, or more kept from a switch) and puts every loop of this
+     * process on it.
+     */
     @Sharable
     private final class Lent extends ChannelInboundHandlerAdapter {
         private final EventLoopGroup group;
@@ -159,22 +164,27 @@ public final class SharedListenerTopology extends EventLoopTopology {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             int fd = ((FileDescriptor) msg).intValue();
-            if (!resources.listeners().isEmpty() || resources.draining()) {
-                log.warn("a second listening socket: this worker watches one; ignored");
+            if (resources.draining()) {
                 return;
             }
+            boolean first = resources.listeners().isEmpty();
+            boolean owner = true;
             // On the handoff loop, which is none of the watching loops: it may wait for each to register.
             try {
                 for (EventExecutor executor : group) {
                     Channel ch = watch(fd, (EventLoop) executor, listener, loops);
-                    // The first channel owns the fd (a stop closes it); the others only leave their loops.
-                    if (resources.listeners().isEmpty()) {
+                    // One channel per fd owns it (a stop closes it); the others only leave their loops.
+                    if (owner) {
+                        owner = false;
                         resources.hold(ch);
+                    } else {
+                        borrowers.add(ch);
+                    }
+                    if (first) {
+                        first = false;
                         int port = ((InetSocketAddress) ch.localAddress()).getPort();
                         listener.bound(new InetSocketAddress(resources.config.bind().host(), port),
                                 "every topo-loop-0-N");
-                    } else {
-                        borrowers.add(ch);
                     }
                 }
             } catch (InterruptedException e) {
@@ -183,14 +193,23 @@ public final class SharedListenerTopology extends EventLoopTopology {
         }
     }
 
+    /** The borrowers leave their loops before an owner closes the fd they share. */
     @Override
-    public void stop(Duration drainTimeout) throws InterruptedException {
+    public void stopAccepting() throws InterruptedException {
         if (handoff != null) {
             handoff.close().await();
         }
         for (Channel borrower : borrowers) {
-            borrower.deregister().await();
+            if (borrower.isRegistered()) {
+                borrower.deregister().await();
+            }
         }
+        resources.stopAccepting();
+    }
+
+    @Override
+    public void stop(Duration drainTimeout) throws InterruptedException {
+        stopAccepting();
         resources.stop(drainTimeout);
     }
 }

@@ -2,6 +2,7 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ServerConfig;
 import dev.topo.config.SingleAcceptorParameters;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
@@ -16,8 +17,8 @@ import java.util.Map;
  */
 public final class SingleAcceptorTopology extends EventLoopTopology {
 
-    public SingleAcceptorTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    public SingleAcceptorTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
     }
 
     @Override
@@ -28,7 +29,7 @@ public final class SingleAcceptorTopology extends EventLoopTopology {
         int threads = config.topology().parameters(SingleAcceptorParameters.class).workers();
         EventLoopGroup workers = resources.newGroup(threads, i -> "topo-worker-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, workers);
-        return resources.bind(resources.bootstrap(boss, workers, listener, loops), listener, config.bind().host(),
-                config.bind().port());
+        // One socket; more only after a switch from a kind with more, which the boss then watches as well.
+        return resources.listenAll(resources.bootstrap(boss, workers, listener, loops), listener, resources.take(1));
     }
 }

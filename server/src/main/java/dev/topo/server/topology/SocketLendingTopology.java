@@ -4,29 +4,24 @@ import dev.topo.config.ProcessPool;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.TopologyConfig;
 import dev.topo.config.TopologyParameters;
+import dev.topo.server.listen.ListeningSocket;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
 import dev.topo.server.process.WorkerProcess;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A master whose workers accept on their own, on listening sockets the master opens and lends them: it binds them
- * (and never reads one), lends each worker its share over the worker's Unix socket (SCM_RIGHTS) and keeps its
+ * A master whose workers accept on their own, on the server's listening sockets, which the master lends them: it
+ * takes them from the server's {@code ListeningSockets} (and never reads one), lends each worker its share over the worker's Unix socket (SCM_RIGHTS) and keeps its
  * copies. A worker that dies therefore closes nothing: connections the kernel queued on its sockets wait there until
  * the worker that takes its slot (a standby, at once) is lent the same sockets and accepts them. The kinds differ in
  * how many sockets there are and which a slot gets.
@@ -35,14 +30,16 @@ abstract class SocketLendingTopology extends SupervisedTopology {
     private static final Logger log = LoggerFactory.getLogger(SocketLendingTopology.class);
 
     private final Supervisor supervisor;
-    private final List<Channel> sockets = new ArrayList<>();
+    private List<ListeningSocket> sockets = List.of();
+    /** The loop the lending connections to workers run on. */
+    private EventLoop lender;
     /** The turn to accept, when the workers take turns on a shared socket; else null. */
     private final AcceptMutex mutex;
     private Path workerConfig;
 
-    SocketLendingTopology(ServerConfig config, ServerMetrics metrics, ProcessPool pool, int standbyWorkers,
-            int maxRestarts, boolean acceptMutex) {
-        super(config, metrics, pool);
+    SocketLendingTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets, ProcessPool pool,
+            int standbyWorkers, int maxRestarts, boolean acceptMutex) {
+        super(config, metrics, sockets, pool);
         this.supervisor = new Supervisor("worker", pool.max(), standbyWorkers, maxRestarts, this::workerArgs,
                 new Supervisor.Listener() {
                     @Override
@@ -55,6 +52,7 @@ abstract class SocketLendingTopology extends SupervisedTopology {
 
                     @Override
                     public void exited(int slot, WorkerProcess worker) {
+                        countServedAtExit(worker);
                         files.delete(files.socket(worker.name()));
                         if (mutex != null) {
                             mutex.exited(slot, worker);
@@ -70,11 +68,14 @@ abstract class SocketLendingTopology extends SupervisedTopology {
         return mutex == null ? List.of(config, socket) : List.of(config, socket, "accept-mutex");
     }
 
-    /** How many listening sockets the master opens. */
+    /** How many listening sockets the kind has. */
     abstract int socketCount();
 
-    /** The indexes of the sockets slot {@code slot}'s worker accepts on, in the order it expects them. */
-    abstract List<Integer> socketsOf(int slot);
+    /**
+     * The indexes of the sockets slot {@code slot}'s worker accepts on, in the order it expects them, when the server
+     * has {@code total} open (more than {@link #socketCount()} after a switch from a kind with more).
+     */
+    abstract List<Integer> socketsOf(int slot, int total);
 
     /** What runs inside each worker: its kind's parameters, which take the lent sockets as their listeners. */
     abstract TopologyParameters inWorker();
@@ -82,15 +83,9 @@ abstract class SocketLendingTopology extends SupervisedTopology {
     @Override
     public final InetSocketAddress start() throws InterruptedException {
         ServerConfig config = resources.config;
-        // One loop holds the sockets; it never reads them, so nothing is accepted in the master.
-        EventLoopGroup holder = resources.newGroup(1, i -> "topo-listen");
-        int port = config.bind().port();
-        for (int i = 0; i < socketCount(); i++) {
-            Channel socket = listen(holder, config.bind().host(), port);
-            // With port 0 the first socket gets an ephemeral port; the others must join that one.
-            port = ((InetSocketAddress) socket.localAddress()).getPort();
-            sockets.add(socket);
-        }
+        lender = resources.newGroup(1, i -> "topo-lend").next();
+        sockets = resources.take(socketCount());
+        int port = resources.sockets.address().getPort();
         TopologyConfig inner = new TopologyConfig(inWorker(), config.topology().listen());
         // Each worker accepts on its own: each gets an equal share of the server-wide limit (as nginx's
         // worker_connections is per worker), so that together they never exceed it.
@@ -101,37 +96,21 @@ abstract class SocketLendingTopology extends SupervisedTopology {
         return new InetSocketAddress(config.bind().host(), port);
     }
 
-    private Channel listen(EventLoopGroup holder, String host, int port) throws InterruptedException {
-        ChannelFuture f = new ServerBootstrap()
-                .group(holder)
-                .channel(EpollServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, resources.config.topology().listen().backlog())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
-                .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(host, port).await();
-        if (!f.isSuccess()) {
-            throw new UncheckedIOException(new IOException("cannot listen on " + host + ":" + port + ": "
-                    + f.cause().getMessage(), f.cause()));
-        }
-        resources.hold(f.channel());
-        return f.channel();
-    }
-
     /** On the thread that read a worker's ready line (or promoted a standby): lends it the slot's sockets. */
     private void lend(int slot, WorkerProcess worker) {
-        Channel handoff = FdHandoff.connectOrKill(sockets.get(0).eventLoop(), worker, files.socket(worker.name()),
+        Channel handoff = FdHandoff.connectOrKill(lender, worker, files.socket(worker.name()),
                 new ChannelInboundHandlerAdapter());
         if (handoff == null) {
             return;
         }
         ChannelFuture last = null;
-        for (int index : socketsOf(slot)) {
-            last = FdHandoff.lend(handoff, ((EpollServerSocketChannel) sockets.get(index)).fd().intValue());
+        List<Integer> lent = socketsOf(slot, sockets.size());
+        for (int index : lent) {
+            last = FdHandoff.lend(handoff, sockets.get(index).fd());
         }
         // The worker needs nothing more from this channel once it holds its sockets.
         last.addListener(done -> handoff.close());
-        log.debug("lent {} sockets to {} for slot {}", socketsOf(slot).size(), worker.name(), slot);
+        log.debug("lent {} sockets to {} for slot {}", lent.size(), worker.name(), slot);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.topo.server.topology;
 
 import dev.topo.config.ProcessPool;
 import dev.topo.config.ServerConfig;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.Supervisor;
 import dev.topo.server.process.WorkerProcess;
@@ -35,8 +36,8 @@ abstract class SupervisedTopology extends MasterTopology {
     private volatile int lastBusy;
     private ScheduledExecutorService scaler;
 
-    SupervisedTopology(ServerConfig config, ServerMetrics metrics, ProcessPool pool) {
-        super(config, metrics);
+    SupervisedTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets, ProcessPool pool) {
+        super(config, metrics, sockets);
         this.pool = pool;
     }
 

@@ -4,6 +4,7 @@ import dev.topo.config.ConfigException;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.ThreadKind;
 import dev.topo.config.ThreadPerConnectionParameters;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -28,8 +29,8 @@ public final class ThreadPerConnectionTopology extends BlockingTopology {
     private final AtomicLong live = new AtomicLong();
     private Thread acceptor;
 
-    public ThreadPerConnectionTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    public ThreadPerConnectionTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
         ThreadPerConnectionParameters parameters = config.topology().parameters(ThreadPerConnectionParameters.class);
         ThreadKind kind = parameters.threads();
         this.threads = kind == ThreadKind.VIRTUAL ? VirtualThreads.factory()
@@ -77,17 +78,16 @@ public final class ThreadPerConnectionTopology extends BlockingTopology {
     @Override
     public void stop(Duration drainTimeout) throws InterruptedException {
         server.beginDrain();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
         if (acceptor != null) {
             acceptor.interrupt();
+            // A connection it accepted just now gets its thread (and is counted live) before the wait below.
+            acceptor.join(5_000);
         }
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
         while (live.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         server.closeAll();
-        if (acceptor != null) {
-            acceptor.join(5_000);
-        }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (live.get() > 0 && System.nanoTime() < until) {
             Thread.sleep(10);

@@ -1,16 +1,16 @@
 package dev.topo.server.topology;
 
 import dev.topo.config.Protocol;
-import dev.topo.server.http.Rejections;
 import dev.topo.config.ServerConfig;
 import dev.topo.config.ThreadPoolParameters;
 import dev.topo.config.WhenFull;
+import dev.topo.server.http.Rejections;
+import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,8 +35,8 @@ public final class ThreadPoolTopology extends BlockingTopology {
     private final Map<Thread, LoopStats> loops = new ConcurrentHashMap<>();
     private Thread acceptor;
 
-    public ThreadPoolTopology(ServerConfig config, ServerMetrics metrics) {
-        super(config, metrics);
+    public ThreadPoolTopology(ServerConfig config, ServerMetrics metrics, ListeningSockets sockets) {
+        super(config, metrics, sockets);
         ThreadPoolParameters t = config.topology().parameters(ThreadPoolParameters.class);
         this.queue = new ArrayBlockingQueue<>(t.queue());
         AtomicInteger ids = new AtomicInteger();
@@ -101,6 +101,9 @@ public final class ThreadPoolTopology extends BlockingTopology {
     public void stop(Duration drainTimeout) throws InterruptedException {
         server.beginDrain();
         if (acceptor != null) {
+            // Its accept returns null now; a connection it accepted just now is queued (the pool still takes work,
+            // so a blocked put goes through) before the pool stops.
+            acceptor.join(5_000);
             acceptor.interrupt();
         }
         pool.shutdown();
@@ -110,9 +113,6 @@ public final class ThreadPoolTopology extends BlockingTopology {
             pool.awaitTermination(5, TimeUnit.SECONDS);
         } else {
             server.closeAll();
-        }
-        if (acceptor != null) {
-            acceptor.join(5_000);
         }
     }
 }

@@ -13,7 +13,14 @@ public interface Topology {
     InetSocketAddress start() throws InterruptedException;
 
     /**
-     * Graceful stop: closes the listeners first (new connections are refused), lets requests in flight finish for up
+     * No more accepts by this topology, at once: it stops watching the server's listening sockets (which stay open,
+     * for the next generation of a live switch or for the server to close). Connections it accepted carry on until
+     * {@link #stop}. Multi-process masters whose workers accept pass this on as part of {@code stop}.
+     */
+    void stopAccepting() throws InterruptedException;
+
+    /**
+     * Graceful stop: stops accepting first, lets requests in flight finish for up
      * to {@code drainTimeout}, then closes what is left and stops every thread.
      */
     void stop(Duration drainTimeout) throws InterruptedException;
@@ -34,6 +41,14 @@ public interface Topology {
     /** What {@code /metrics} serves, given this process's own scrape; multi-process kinds add their workers'. */
     default String scrape(String own) {
         return own;
+    }
+
+    /**
+     * Requests answered by this topology's worker processes that have exited (each says so as it exits); 0 for
+     * in-process kinds, whose requests their generation's metrics count. Complete once {@link #stop} returned.
+     */
+    default long requestsServedByExitedWorkers() {
+        return 0;
     }
 
     /** Completes, with the reason, when the topology can no longer serve; never, for in-process kinds. */

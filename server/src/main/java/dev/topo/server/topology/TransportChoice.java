@@ -3,6 +3,7 @@ package dev.topo.server.topology;
 import dev.topo.config.ConfigException;
 import dev.topo.config.TopologyKind;
 import dev.topo.config.Transport;
+import dev.topo.server.listen.ListeningSocket;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -51,6 +52,22 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
                 return nioTransport();
             }
         }
+    }
+
+    /**
+     * A listening channel over {@code socket}, which is already bound and listening: native transports watch its fd,
+     * NIO wraps the JDK channel itself.
+     */
+    ServerChannel listenerOver(ListeningSocket socket) {
+        return epoll ? listenerOver(socket.fd()) : new NioServerSocketChannel(socket.channel());
+    }
+
+    /** A listening channel over the listening socket {@code fd} (one a master lent): native transports only. */
+    ServerChannel listenerOver(int fd) {
+        if (!epoll) {
+            throw new IllegalStateException("a listening socket by fd number needs a native transport, not " + name);
+        }
+        return new EpollServerSocketChannel(fd);
     }
 
     private static TransportChoice epollTransport() {

@@ -86,14 +86,14 @@ final class Measurement {
         for (long tick = measureStart + SECOND; tick < end; tick += SECOND) {
             sleepUntil(tick);
             second++;
-            emit(second, (tick - measureStart) / 1e9, (tick - lastTick) / 1e9, -1);
+            emit(second, (tick - measureStart) / 1e9, (tick - lastTick) / 1e9, null);
             lastTick = tick;
         }
         sleepUntil(end);
         // The window ends here: its last point and its rate count what completed in it. Sampled before the drain
         // closes everything, so the last point shows the load, not the teardown.
         long[] atEnd = sumCounters();
-        emit(second + 1, (end - measureStart) / 1e9, (end - lastTick) / 1e9, atEnd[WorkerStats.OPEN_CONNECTIONS]);
+        emit(second + 1, (end - measureStart) / 1e9, (end - lastTick) / 1e9, atEnd);
         drain(end);
         long finished = System.nanoTime();
         // The drain's responses (to requests of the window) and its failures still go into the totals.
@@ -194,7 +194,10 @@ final class Measurement {
         }
     }
 
-    /** {@code openOverride} replaces the open-connection sample when not negative. */
+    /**
+     * {@code counters}, when given, are the ones the point reports (the window's end, read before the drain closes
+     * the connections), so that the timeline and the summary's window agree exactly; null reads them now.
+     */
     /** Merges the threads' histograms since the last call into {@link #interval} and adds them to the totals. */
     private void collectInterval() {
         for (int k = 0; k < HISTOGRAMS; k++) {
@@ -206,15 +209,15 @@ final class Measurement {
         }
     }
 
-    private void emit(int second, double elapsed, double intervalSeconds, long openOverride) {
+    private void emit(int second, double elapsed, double intervalSeconds, long[] counters) {
         collectInterval();
-        long[] now = sumCounters();
+        long[] now = counters != null ? counters : sumCounters();
         long requests = now[WorkerStats.RESPONSES] - previous[WorkerStats.RESPONSES];
         long errors = 0;
         for (int e = WorkerStats.ERROR_BASE; e < WorkerStats.SIZE; e++) {
             errors += now[e] - previous[e];
         }
-        long open = openOverride >= 0 ? openOverride : now[WorkerStats.OPEN_CONNECTIONS];
+        long open = now[WorkerStats.OPEN_CONNECTIONS];
         openSamples += open;
         openMax = Math.max(openMax, open);
         Histogram lat = interval[0];

@@ -123,8 +123,12 @@ public final class CompareRunner {
             values.put("config", file.toAbsolutePath().toString());
             // For containers: the file name alone, to join with wherever the directory is mounted.
             values.put("configName", file.getFileName().toString());
-            values.put("port", String.valueOf(freePort()));
-            values.put("adminPort", String.valueOf(freePort()));
+            // The server's own flags take port 0 and its ready line reports what it bound: no window in which
+            // another process takes a port picked here. A template that publishes the ports (podman -p) needs them
+            // fixed beforehand.
+            boolean ephemeral = ownPortFlags(options.serverCommand());
+            values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
+            values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
             values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
             List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
             server = ServerProcess.start(argv);
@@ -168,9 +172,11 @@ public final class CompareRunner {
         Map<String, Double> atStart = scrape(server, ports[1]);
         @SuppressWarnings("unchecked")
         Map<String, Double>[] before = new Map[]{atStart};
+        ServerCost.Sample[] costBefore = {ServerCost.read(server.pid())};
         LoadListener listener = new LoadListener() {
             @Override
             public void onWarmupEnd() {
+                costBefore[0] = ServerCost.read(server.pid());
                 try {
                     before[0] = scrape(server, ports[1]);
                 } catch (InterruptedException e) {
@@ -192,6 +198,9 @@ public final class CompareRunner {
                 pool.close();
             }
         }
+        var sum = result.summary();
+        ServerCost.Figures cost = ServerCost.Figures.of(costBefore[0], ServerCost.read(server.pid()), sum.requests(),
+                sum.connectionsOpened());
         Map<String, Double> after = scrape(server, ports[1]);
         // Connections from the start: keep-alive connections are all opened during the warm-up.
         Map<String, Long> loopConnections =
@@ -201,13 +210,13 @@ public final class CompareRunner {
         if (Double.isNaN(jain) && result.spread().loop().connections().n() > 0) {
             jain = result.spread().loop().connections().jain();
         }
-        var sum = result.summary();
-        progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%n", s.name(),
-                sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal());
+        progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%s%n", s.name(),
+                sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal(), cost == null ? ""
+                        : String.format(Locale.ROOT, "  server cpu %.1f us/req", cost.cpuUsPerRequest()));
         return new Results.RunResult(s.name(), Results.OK, null, ResultDocument.of(result),
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
                 Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
-                pool == null ? List.of() : pool.samples());
+                pool == null ? List.of() : pool.samples(), cost);
     }
 
     /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */
@@ -258,8 +267,28 @@ public final class CompareRunner {
                 List.copyOf(runs));
     }
 
+    /**
+     * Whether {@code {port}} and {@code {adminPort}} appear only as the values of the server's {@code --port} and
+     * {@code --admin-port}: then port 0 is safe, the server binds an ephemeral port and its ready line names it.
+     */
+    static boolean ownPortFlags(String template) {
+        String[] words = template.trim().split("\\s+");
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            if (w.contains("{port}") || w.contains("{adminPort}")) {
+                String flag = i == 0 ? "" : words[i - 1];
+                boolean own = (w.equals("{port}") && flag.equals("--port"))
+                        || (w.equals("{adminPort}") && flag.equals("--admin-port"));
+                if (!own) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     static int freePort() throws IOException {
-        // Picked here rather than port 0 so a --server-cmd can publish the same ports (podman -p {port}:{port}).
+        // For templates that publish the ports (podman -p {port}:{port}): they must be known before the start.
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -106,15 +106,18 @@ public final class Results {
      *                        during the measured window (see {@link ServerFigures#herd}); null when none was accepted
      * @param poolWorkers     the dynamic pool's size sampled about once a second during the run; empty when the
      *                        server has no {@code topo_pool_workers}
+     * @param serverCost      the server's CPU, context switches and memory over the measured window, all its
+     *                        processes; null where {@code /proc} cannot tell
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
-                            Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers) {
+                            Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers,
+                            ServerCost.Figures serverCost) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
             return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
-                    List.of());
+                    List.of(), null);
         }
 
         public RunResult {

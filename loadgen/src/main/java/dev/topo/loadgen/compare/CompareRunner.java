@@ -206,9 +206,12 @@ public final class CompareRunner {
         Map<String, Long> loopConnections =
                 Metrics.perLoop(atStart, after, "topo_loop_connections_accepted_total");
         Map<String, Long> loopRequests = Metrics.perLoop(before[0], after, "topo_loop_requests_total");
-        double jain = Metrics.jain(loopConnections.values());
-        if (Double.isNaN(jain) && result.spread().loop().connections().n() > 0) {
+        // Fairness is a spread over loops: with one loop it is 1 by definition and says nothing, hence n/a.
+        double jain = loopConnections.size() >= 2 ? Metrics.jain(loopConnections.values()) : Double.NaN;
+        String fairnessSource = Double.isNaN(jain) ? null : "server";
+        if (loopConnections.isEmpty() && result.spread().loop().connections().n() >= 2) {
             jain = result.spread().loop().connections().jain();
+            fairnessSource = "client";
         }
         progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%s%n", s.name(),
                 sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal(), cost == null ? ""
@@ -216,7 +219,8 @@ public final class CompareRunner {
         return new Results.RunResult(s.name(), Results.OK, null, ResultDocument.of(result),
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
                 Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
-                pool == null ? List.of() : pool.samples(), cost);
+                pool == null ? List.of() : pool.samples(), cost, Double.isNaN(jain) ? null : fairnessSource,
+                LikeWithLike.notComparable(s.rate(), sum.achievedRate()));
     }
 
     /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */

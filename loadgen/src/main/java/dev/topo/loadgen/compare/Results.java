@@ -108,16 +108,20 @@ public final class Results {
      *                        server has no {@code topo_pool_workers}
      * @param serverCost      the server's CPU, context switches and memory over the measured window, all its
      *                        processes; null where {@code /proc} cannot tell
+     * @param fairnessSource  {@code server} (its per-loop metrics) or {@code client} (the X-Topo-Loop spread);
+     *                        null when {@code fairness} is, which it is below 2 loops (1 by definition there)
+     * @param notComparable   why this run is left out of the ranking (an open loop that missed its offered rate
+     *                        by more than 2%), null when it is comparable
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
                             Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers,
-                            ServerCost.Figures serverCost) {
+                            ServerCost.Figures serverCost, String fairnessSource, String notComparable) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
             return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
-                    List.of(), null);
+                    List.of(), null, null, null);
         }
 
         public RunResult {

@@ -207,6 +207,10 @@ class CompareEndToEndTest {
         for (String cfg : List.of("single-acceptor", "reuseport")) {
             assertTrue(stdout.lines().anyMatch(l -> l.startsWith(cfg + " ")), "table row " + cfg + ":\n" + stdout);
         }
+        // A block per scenario: the console tables fit 120 columns (the failed configuration's message may not).
+        stdout.lines().filter(l -> !l.contains(": failed: ")).forEach(l ->
+                assertTrue(l.length() <= 120, l.length() + " columns: " + l));
+        assertTrue(stdout.contains("== keepalive ==") && stdout.contains("== rate =="), stdout);
     }
 
     @Test

@@ -45,8 +45,14 @@ public final class HtmlReport {
                     .append("</td>"));
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p>Best value of each column highlighted. fair = Jain's index of the connections over the"
-                + " server's loops (1 = even, 1/n = all on one).</p>\n");
+        h.append("</table>\n<p>").append(esc(Table.LEGEND.replace("* clear best", "Highlighted: the clear best")))
+                .append("</p>\n");
+        // The runs left out of the ranking, and why: a reader must not compare them as if they carried the load.
+        for (Results.ConfigResult cfg : doc.configs()) {
+            cfg.runs().stream().filter(r -> r.notComparable() != null).forEach(r -> h.append("<p class=\"failed\">")
+                    .append(esc(cfg.name() + " / " + r.scenario() + ": not comparable, " + r.notComparable()))
+                    .append("</p>\n"));
+        }
 
         ServerTable server = new ServerTable(doc);
         h.append("<h2>Server side</h2>\n<table><tr>");

@@ -125,19 +125,21 @@ public final class CompareCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Results.Document doc = new CompareRunner(options, System.err).run();
         List<Baseline.Change> changes = null;
+        List<String> mismatches = List.of();
         if (baseline != null) {
             changes = Baseline.compare(baseline, doc);
+            mismatches = Baseline.mismatches(baseline, doc);
         }
         JsonReport.mapper().writeValue(out.resolve("results.json").toFile(), doc);
         Table table = new Table(doc);
         List<Charts.Chart> charts = Charts.write(doc, out);
-        HtmlReport.write(doc, table, charts, changes, out);
+        HtmlReport.write(doc, table, charts, changes, mismatches, out);
         System.out.print(table.render());
         System.out.print(new ServerTable(doc).render());
         doc.configs().stream().filter(c -> !c.status().equals(Results.OK))
                 .forEach(c -> System.out.println(c.name() + ": " + c.status() + ": " + c.error()));
         if (changes != null) {
-            System.out.print(BaselineText.render(changes));
+            System.out.print(BaselineText.render(changes, mismatches));
         }
         System.out.println("report: " + out.resolve("index.html") + " (results.json, " + charts.size() + " charts)");
         return doc.configs().stream().anyMatch(c -> c.status().equals(Results.FAILED)) ? 1 : 0;

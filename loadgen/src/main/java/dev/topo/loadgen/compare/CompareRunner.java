@@ -8,6 +8,7 @@ import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.ResultDocument;
 import dev.topo.loadgen.engine.UnreachableTargetException;
 import dev.topo.loadgen.engine.Warmup;
+import dev.topo.loadgen.stats.EncodedHistogram;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,7 +221,8 @@ public final class CompareRunner {
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
                 Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
                 pool == null ? List.of() : pool.samples(), cost, Double.isNaN(jain) ? null : fairnessSource,
-                LikeWithLike.notComparable(s.rate(), sum.achievedRate()));
+                LikeWithLike.notComparable(s.rate(), sum.achievedRate()),
+                EncodedHistogram.encode(result.histograms().latency()));
     }
 
     /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */

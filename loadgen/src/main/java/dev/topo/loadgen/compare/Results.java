@@ -112,16 +112,20 @@ public final class Results {
      *                        null when {@code fairness} is, which it is below 2 loops (1 by definition there)
      * @param notComparable   why this run is left out of the ranking (an open loop that missed its offered rate
      *                        by more than 2%), null when it is comparable
+     * @param latencyHistogram the whole latency histogram (nanoseconds, corrected in open loop) in HdrHistogram's
+     *                        compressed base64 ({@link dev.topo.loadgen.stats.EncodedHistogram}), so that a baseline
+     *                        or a later merge recomputes any percentile; null when nothing was recorded
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
                             Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers,
-                            ServerCost.Figures serverCost, String fairnessSource, String notComparable) {
+                            ServerCost.Figures serverCost, String fairnessSource, String notComparable,
+                            String latencyHistogram) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
             return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
-                    List.of(), null, null, null);
+                    List.of(), null, null, null, null);
         }
 
         public RunResult {

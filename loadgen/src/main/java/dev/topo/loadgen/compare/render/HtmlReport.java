@@ -21,7 +21,8 @@ public final class HtmlReport {
     }
 
     public static void write(Results.Document doc, Table table, List<Charts.Chart> charts,
-                             List<Baseline.Change> changes, Path dir) throws IOException {
+                             List<Baseline.Change> changes, List<String> mismatches, Path dir)
+            throws IOException {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topo compare</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:1.5em;color:#222}")
@@ -79,7 +80,12 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         if (changes != null) {
-            h.append("<h2>Change against the baseline</h2>\n<table><tr><th>topology</th><th>scenario</th>")
+            h.append("<h2>Change against the baseline</h2>\n");
+            if (mismatches != null && !mismatches.isEmpty()) {
+                h.append("<p class=\"failed\"><b>The baseline ran elsewhere or otherwise: its changes are not the"
+                        + " code's alone.</b><br>").append(esc(String.join("; ", mismatches))).append("</p>\n");
+            }
+            h.append("<table><tr><th>topology</th><th>scenario</th>")
                     .append("<th>req/s before</th><th>req/s now</th><th>change</th><th>p99 before</th>")
                     .append("<th>p99 now</th><th>change</th></tr>\n");
             for (Baseline.Change c : changes) {

@@ -60,7 +60,9 @@ public final class CompareCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "Measured time per scenario. Default: ${DEFAULT-VALUE}")
     private Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "2s",
+    // auto by default: a fresh server JVM needs 5-7 s here to reach its steady speed, and a fixed 2 s measured its
+    // JIT as much as its topology.
+    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "auto",
             converter = WarmupConverter.class,
             description = "Load before each measurement, discarded: a fixed time, or auto (until two 1 s windows "
                     + "agree within 5%%, at most 10s). Default: ${DEFAULT-VALUE}")

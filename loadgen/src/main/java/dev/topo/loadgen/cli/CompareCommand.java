@@ -68,6 +68,12 @@ public final class CompareCommand implements Callable<Integer> {
                     + "agree within 5%%, at most 10s). Default: ${DEFAULT-VALUE}")
     private Warmup warmup;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Measure every configuration x scenario N times, interleaved across configurations; the "
+                    + "table shows medians, and differences inside the spread of the runs are ties. Default: "
+                    + "${DEFAULT-VALUE}")
+    private int repeat;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "report",
             description = "Report directory. Default: ${DEFAULT-VALUE}")
     private Path out;
@@ -151,6 +157,9 @@ public final class CompareCommand implements Callable<Integer> {
         if (duration.isZero() || duration.isNegative()) {
             throw new InvalidValueException("--duration", InvalidValueException.duration(duration), "> 0");
         }
+        if (repeat < 1) {
+            throw new InvalidValueException("--repeat", String.valueOf(repeat), ">= 1");
+        }
         if (!Files.isRegularFile(scenariosFile)) {
             throw new InvalidValueException("--scenarios", quoted(scenariosFile), "an existing file");
         }
@@ -206,7 +215,8 @@ public final class CompareCommand implements Callable<Integer> {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new CompareRunner.Options(List.copyOf(files), scenariosFile, scenarios, duration, warmup, template,
                 Map.of("java", java, "jar", jar.toAbsolutePath().toString(), "host", "127.0.0.1"),
-                includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout);
+                includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout,
+                repeat);
     }
 
     private static String quoted(Path p) {

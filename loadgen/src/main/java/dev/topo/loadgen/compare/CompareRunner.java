@@ -46,7 +46,7 @@ public final class CompareRunner {
     public record Options(List<Path> configs, Path scenariosFile, List<Scenario> scenarios, Duration duration,
                           Warmup warmup, String serverCommand, Map<String, String> placeholders,
                           boolean includePerConnection, String serverCpus, String clientCpus,
-                          Duration readyTimeout) {
+                          Duration readyTimeout, int repeat) {
     }
 
     private final Options options;
@@ -67,9 +67,22 @@ public final class CompareRunner {
         }
         List<Results.ConfigResult> configs = new ArrayList<>();
         try {
-            for (Path file : options.configs()) {
-                configs.add(runConfig(file));
+            // Interleaved: round r runs every configuration once, so a slow minute of the machine falls on all.
+            List<List<Results.ConfigResult>> attempts = new ArrayList<>();
+            options.configs().forEach(f -> attempts.add(new ArrayList<>()));
+            for (int round = 1; round <= options.repeat(); round++) {
+                if (options.repeat() > 1) {
+                    progress.printf("compare: round %d of %d%n", round, options.repeat());
+                }
+                for (int i = 0; i < options.configs().size(); i++) {
+                    List<Results.ConfigResult> mine = attempts.get(i);
+                    // A configuration that failed or was skipped would only do so again.
+                    if (mine.isEmpty() || mine.get(0).status().equals(Results.OK)) {
+                        mine.add(runConfig(options.configs().get(i)));
+                    }
+                }
             }
+            attempts.forEach(a -> configs.add(Repeats.mergeConfig(a, options.scenarios())));
         } finally {
             if (restoreCpus != null) {
                 // This JVM may go on (tests share one): give it its CPUs back.
@@ -92,7 +105,8 @@ public final class CompareRunner {
                 new Results.Options(options.duration().toMillis() / 1e3, options.warmup().label(),
                         options.warmup().length().toMillis() / 1e3, options.serverCommand(),
                         options.configs().stream().map(Path::toString).toList(),
-                        options.scenariosFile() == null ? null : options.scenariosFile().toString()),
+                        options.scenariosFile() == null ? null : options.scenariosFile().toString(),
+                        options.repeat()),
                 options.scenarios(), configs);
     }
 
@@ -222,7 +236,7 @@ public final class CompareRunner {
                 Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
                 pool == null ? List.of() : pool.samples(), cost, Double.isNaN(jain) ? null : fairnessSource,
                 LikeWithLike.notComparable(s.rate(), sum.achievedRate()),
-                EncodedHistogram.encode(result.histograms().latency()));
+                EncodedHistogram.encode(result.histograms().latency()), null);
     }
 
     /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */

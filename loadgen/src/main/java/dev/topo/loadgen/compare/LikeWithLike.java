@@ -48,6 +48,22 @@ public final class LikeWithLike {
     }
 
     /**
+     * With {@code --repeat}: whether {@code best}'s range over the repeats overlaps no other row's ({@code all} holds
+     * it, and nulls for rows without repeats). Overlapping ranges are a tie: the difference is inside the noise.
+     */
+    public static boolean apart(Repeats.Figure best, List<Repeats.Figure> all) {
+        if (best == null) {
+            return true;
+        }
+        for (Repeats.Figure f : all) {
+            if (f != null && f != best && f.overlaps(best)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether {@code v} is the clear best of {@code values} (which hold it): better than every other value by more
      * than {@link #TIE_TOLERANCE}. A tie, or a lone value, is not marked.
      */

@@ -64,7 +64,7 @@ public final class Results {
      *                      {@code load.warmup}
      */
     public record Options(double durationSeconds, String warmup, double warmupSeconds, String serverCommand,
-                          List<String> configs, String scenariosFile) {
+                          List<String> configs, String scenariosFile, int repeat) {
     }
 
     /**
@@ -115,17 +115,32 @@ public final class Results {
      * @param latencyHistogram the whole latency histogram (nanoseconds, corrected in open loop) in HdrHistogram's
      *                        compressed base64 ({@link dev.topo.loadgen.stats.EncodedHistogram}), so that a baseline
      *                        or a later merge recomputes any percentile; null when nothing was recorded
+     * @param repeats         with {@code --repeat N}: this is the median run, and these the min, median and max of
+     *                        each figure over the N runs; null for a single run
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
                             Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers,
                             ServerCost.Figures serverCost, String fairnessSource, String notComparable,
-                            String latencyHistogram) {
+                            String latencyHistogram, Repeats.Stats repeats) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
             return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
-                    List.of(), null, null, null, null);
+                    List.of(), null, null, null, null, null);
+        }
+
+        /** This run with the spread of its repeats. */
+        public RunResult withRepeats(Repeats.Stats stats) {
+            return new RunResult(scenario, status, error, load, latencyCurve, serverDelta, loopConnections,
+                    loopRequests, fairness, emptyWakeupsPerAccept, poolWorkers, serverCost, fairnessSource,
+                    notComparable, latencyHistogram, stats);
+        }
+
+        /** The figure of the table's column {@code label}: the median over the repeats when there were some. */
+        public double figure(String label, double single) {
+            Repeats.Figure f = repeats == null ? null : repeats.figures().get(label);
+            return f == null ? single : f.median();
         }
 
         public RunResult {

@@ -60,7 +60,7 @@ public final class ServerTable {
         return switch (label) {
             case "herd" -> herd(r.emptyWakeupsPerAccept());
             case "pool" -> pool(r.poolWorkers());
-            case "cpu/req" -> c == null ? "n/a" : Table.micros1(c.cpuUsPerRequest());
+            case "cpu/req" -> c == null ? "n/a" : Table.micros1(r.figure("cpu/req", c.cpuUsPerRequest()));
             case "cpu/conn" -> c == null || c.cpuUsPerConnection() == null ? "n/a"
                     : Table.micros1(c.cpuUsPerConnection());
             case "cs/req" -> c == null ? "n/a" : String.format(Locale.ROOT, "%.2f", c.contextSwitchesPerRequest());

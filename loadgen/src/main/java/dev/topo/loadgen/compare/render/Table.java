@@ -1,6 +1,7 @@
 package dev.topo.loadgen.compare.render;
 
 import dev.topo.loadgen.compare.LikeWithLike;
+import dev.topo.loadgen.compare.Repeats;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
 
@@ -35,11 +36,15 @@ public final class Table {
         for (Scenario sc : doc.scenarios()) {
             String s = sc.name();
             boolean latency = LikeWithLike.ranksLatency(sc.rate());
+            // With --repeat, the medians over the runs.
             columns.add(new Column(s, "req/s", true, LikeWithLike.ranksRate(sc.rate()),
-                    r -> r.load().summary().achievedRate()));
-            columns.add(new Column(s, "p50", false, latency, r -> r.load().summary().latency().p50Us()));
-            columns.add(new Column(s, "p99", false, latency, r -> r.load().summary().latency().p99Us()));
-            columns.add(new Column(s, "p99.9", false, latency, r -> r.load().summary().latency().p999Us()));
+                    r -> r.figure("req/s", r.load().summary().achievedRate())));
+            columns.add(new Column(s, "p50", false, latency,
+                    r -> r.figure("p50", r.load().summary().latency().p50Us())));
+            columns.add(new Column(s, "p99", false, latency,
+                    r -> r.figure("p99", r.load().summary().latency().p99Us())));
+            columns.add(new Column(s, "p99.9", false, latency,
+                    r -> r.figure("p99.9", r.load().summary().latency().p999Us())));
             // Errors are reported, not competed for: a column of zeros would otherwise crown every row.
             columns.add(new Column(s, "errors", false, false, r -> r.load().summary().errorsTotal()));
             columns.add(new Column(s, "fair", true, true, r -> r.fairness() == null ? Double.NaN : r.fairness()));
@@ -49,16 +54,20 @@ public final class Table {
         columns.forEach(c -> groups.add(c.scenario()));
         columns.forEach(c -> labels.add(c.label()));
         List<List<Double>> ranked = new ArrayList<>();
+        List<List<Repeats.Figure>> spreads = new ArrayList<>();
         for (Column c : columns) {
             List<Double> values = new ArrayList<>();
+            List<Repeats.Figure> figures = new ArrayList<>();
             for (Results.ConfigResult cfg : doc.configs()) {
                 Results.RunResult r = cfg.completedRun(c.scenario());
                 // A run that did not carry the offered load is shown, not ranked.
                 if (r != null && r.notComparable() == null) {
                     values.add(c.value().applyAsDouble(r));
+                    figures.add(r.repeats() == null ? null : r.repeats().figures().get(c.label()));
                 }
             }
             ranked.add(values);
+            spreads.add(figures);
         }
         for (Results.ConfigResult cfg : doc.configs()) {
             List<Cell> row = new ArrayList<>();
@@ -74,8 +83,10 @@ public final class Table {
                 }
                 double v = c.value().applyAsDouble(r);
                 boolean comparable = r.notComparable() == null;
+                Repeats.Figure spread = r.repeats() == null ? null : r.repeats().figures().get(c.label());
                 boolean isBest = c.ranked() && comparable && !Double.isNaN(v)
-                        && LikeWithLike.clearBest(v, ranked.get(i), c.higherIsBetter());
+                        && LikeWithLike.clearBest(v, ranked.get(i), c.higherIsBetter())
+                        && LikeWithLike.apart(spread, spreads.get(i));
                 String text = format(c.label(), v) + (!comparable && c.label().equals("req/s") ? "!" : "");
                 row.add(new Cell(text, isBest));
             }
@@ -132,8 +143,9 @@ public final class Table {
     }
 
     /** What the marks mean; the page shows it too. */
-    public static final String LEGEND = "* clear best of its column (by more than 5%; closer is a tie, not marked);"
-            + " req/s ranked in closed loop,\n  latency in open loop only; ! missed the offered rate by more than 2%:"
-            + " not comparable, not ranked;\n  fair = Jain's index of connections over the server's loops (1 = even;"
-            + " n/a with fewer than 2 loops)\n";
+    public static final String LEGEND = "* clear best of its column (by more than 5%, and with --repeat its min-max"
+            + " apart from every other row's;\n  closer is a tie, not marked); req/s ranked in closed loop, latency in"
+            + " open loop only; with --repeat: medians\n! missed the offered rate by more than 2%: not comparable, not"
+            + " ranked\nfair = Jain's index of connections over the server's loops (1 = even; n/a with fewer than 2"
+            + " loops)\n";
 }

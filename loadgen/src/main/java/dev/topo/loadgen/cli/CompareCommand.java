@@ -5,11 +5,13 @@ import dev.topo.loadgen.compare.CompareRunner;
 import dev.topo.loadgen.compare.Placement;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
+import dev.topo.loadgen.compare.Verdicts;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
 import dev.topo.loadgen.compare.render.HtmlReport;
 import dev.topo.loadgen.compare.render.ServerTable;
 import dev.topo.loadgen.compare.render.Table;
+import dev.topo.loadgen.compare.render.VerdictText;
 import dev.topo.loadgen.engine.InvalidValueException;
 import dev.topo.loadgen.engine.Warmup;
 import dev.topo.loadgen.report.JsonReport;
@@ -144,6 +146,7 @@ public final class CompareCommand implements Callable<Integer> {
         HtmlReport.write(doc, table, charts, changes, mismatches, out);
         System.out.print(table.render());
         System.out.print(new ServerTable(doc).render());
+        System.out.print(VerdictText.render(Verdicts.of(doc)));
         doc.configs().stream().filter(c -> !c.status().equals(Results.OK))
                 .forEach(c -> System.out.println(c.name() + ": " + c.status() + ": " + c.error()));
         if (changes != null) {

@@ -233,6 +233,10 @@ class CompareEndToEndTest {
             assertEquals(Charts.WIDTH, img.getWidth());
         }
         String html = Files.readString(out.resolve("index.html"));
+        // One table per scenario, each followed by its verdicts (two http servers ran: someone wins or ties).
+        assertTrue(html.contains("<h3>keepalive</h3>") && html.contains("<h3>rate</h3>"), "a table per scenario");
+        assertTrue(html.contains("<ul class=\"verdicts\">") && html.contains("How to read this"), "verdicts");
+        assertTrue(stdout.contains("== verdicts ==\nkeepalive: "), stdout);
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.trim().endsWith("</html>"));
         for (String n : names) {
             assertTrue(html.contains("href=\"" + n + "\""), "index.html links " + n);

@@ -1,15 +1,9 @@
 package dev.topo.loadgen.compare;
 
 import dev.topo.loadgen.compare.render.Table;
-import dev.topo.loadgen.engine.ConnectionMode;
-import dev.topo.loadgen.engine.ResultDocument;
-import dev.topo.loadgen.engine.Summary;
-import dev.topo.loadgen.stats.LatencyStats;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,34 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RepeatsTest {
 
-    private static final Scenario KEEPALIVE = new Scenario("keepalive", "http", "/", ConnectionMode.KEEPALIVE, 4, 1,
-            0, 64, Duration.ofSeconds(5), null);
-
-    /** A completed run with just the figures these tests read. */
-    private static Results.RunResult run(double rate, double p99) {
-        LatencyStats lat = new LatencyStats(100, 1, p99 / 2, 1, p99 / 2, p99 / 2, p99, p99, p99, p99);
-        Summary s = new Summary(1, (long) rate, 0, rate, 0, 0, lat, lat, LatencyStats.EMPTY, LatencyStats.EMPTY, 0,
-                0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, LatencyStats.EMPTY);
-        ResultDocument load = new ResultDocument(ResultDocument.SCHEMA, "dev", "", "", "", null, null, s, List.of(),
-                null);
-        return new Results.RunResult("keepalive", Results.OK, null, load, List.of(), Map.of(), Map.of(), Map.of(),
-                null, null, List.of(), null, null, null, null, null);
-    }
+    private static final Scenario KEEPALIVE = CannedRuns.KEEPALIVE;
 
     private static Results.ConfigResult config(String name, double... rates) {
         List<Results.ConfigResult> attempts = new java.util.ArrayList<>();
         for (double r : rates) {
             attempts.add(new Results.ConfigResult(name, name + ".yaml", "reuseport", "http", Results.OK, null, "",
-                    List.of(run(r, 1000))));
+                    List.of(CannedRuns.run(r, 1000))));
         }
         return Repeats.mergeConfig(attempts, List.of(KEEPALIVE));
     }
 
     @Test
     void theMedianRunIsShownWithTheSpreadOfEachFigure() {
-        Results.RunResult a = run(900, 300);
-        Results.RunResult b = run(1000, 100);
-        Results.RunResult c = run(1200, 200);
+        Results.RunResult a = CannedRuns.run(900, 300);
+        Results.RunResult b = CannedRuns.run(1000, 100);
+        Results.RunResult c = CannedRuns.run(1200, 200);
         Results.RunResult closed = Repeats.merge(List.of(c, a, b), false);
         assertEquals(1000, closed.load().summary().achievedRate(), "median by req/s in closed loop");
         assertEquals(3, closed.repeats().n());

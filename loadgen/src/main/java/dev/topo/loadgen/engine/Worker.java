@@ -134,11 +134,9 @@ final class Worker {
     }
 
     void onActive(Connection c, long now) {
-        if (stopping) {
-            if (c.intended != 0 && !forced) {
-                // Opened for a request due in the window, which the end of the run leaves unsent: lost, not forgotten.
-                c.lostBeforeSend(ErrorKind.TIMEOUT, now);
-            }
+        // A connection opened for a request due in the window (open loop, per-request) is that request in flight:
+        // the drain lets it go out and complete like any other; only the closed loop's spare connections close.
+        if (stopping && (c.intended == 0 || forced)) {
             c.ctx.close();
             return;
         }

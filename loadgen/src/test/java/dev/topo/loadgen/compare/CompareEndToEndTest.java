@@ -222,7 +222,8 @@ class CompareEndToEndTest {
         List<String> names = new ArrayList<>(pngs.stream().map(p -> p.getFileName().toString()).toList());
         // Throughput, and a latency and a spread chart for each scenario that ran.
         assertTrue(names.containsAll(List.of("throughput.png", "throughput-keepalive.png", "throughput-rate.png",
-                "latency-keepalive.png", "latency-rate.png", "spread-keepalive.png", "spread-rate.png")),
+                "latency-keepalive.png", "latency-rate.png", "spread-keepalive.png", "spread-rate.png",
+                "timeline-keepalive.png", "timeline-rate.png")),
                 names.toString());
         assertFalse(names.contains("latency-echo.png"), "no chart for a scenario that ran nowhere");
         for (Path png : pngs) {

@@ -50,6 +50,7 @@ public final class Charts {
             if (!doc.completedRuns(s.name()).isEmpty()) {
                 charts.add(throughput(doc, s, dir));
                 charts.add(latency(doc, s, dir));
+                charts.add(timeline(doc, s, dir));
                 charts.add(spread(doc, s, dir));
                 if (doc.completedRuns(s.name()).values().stream().anyMatch(r -> !r.poolWorkers().isEmpty())) {
                     charts.add(pool(doc, s, dir));
@@ -130,6 +131,23 @@ public final class Charts {
         return save(chart, dir, file, "Latency percentiles: " + s.name(),
                 "HdrHistogram-style: percentile on a log scale of 1/(1-p), latency on a log scale; up to 99.999%"
                         + " (the max is in the table).");
+    }
+
+    /** Each second's rate of each topology: a stall, a slow start or a collapse that the totals average away. */
+    private static Chart timeline(Results.Document doc, Scenario s, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
+            XYSeries series = new XYSeries(run.getKey());
+            run.getValue().load().timeline().forEach(p -> series.add(p.elapsedSeconds(), p.rate()));
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Requests/s over the run: " + s.name(),
+                "seconds into the measured window", "requests/s", data, PlotOrientation.VERTICAL, true, false,
+                false);
+        chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
+        String file = "timeline-" + s.name() + ".png";
+        return save(chart, dir, file, "Timeline: " + s.name(),
+                "Responses per second of each topology through the measured window (the warm-up excluded).");
     }
 
     private static Chart spread(Results.Document doc, Scenario s, Path dir) throws IOException {

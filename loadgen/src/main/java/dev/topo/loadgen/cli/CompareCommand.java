@@ -13,8 +13,10 @@ import dev.topo.loadgen.compare.render.ServerTable;
 import dev.topo.loadgen.compare.render.Table;
 import dev.topo.loadgen.compare.render.VerdictText;
 import dev.topo.loadgen.engine.InvalidValueException;
+import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.Warmup;
 import dev.topo.loadgen.report.JsonReport;
+import dev.topo.loadgen.report.ProgressListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,7 +135,9 @@ public final class CompareCommand implements Callable<Integer> {
             return LoadCommand.BAD_INPUT;
         }
         Files.createDirectories(out);
-        Results.Document doc = new CompareRunner(options, System.err).run();
+        // On a terminal, a line rewritten each second: a full compare runs for minutes.
+        LoadListener live = Terminal.stderrIsTerminal() ? new ProgressListener(System.err) : LoadListener.NONE;
+        Results.Document doc = new CompareRunner(options, System.err, live).run();
         List<Baseline.Change> changes = null;
         List<String> mismatches = List.of();
         if (baseline != null) {

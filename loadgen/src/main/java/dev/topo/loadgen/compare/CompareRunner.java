@@ -1,13 +1,16 @@
 package dev.topo.loadgen.compare;
 
 import dev.topo.config.ConfigException;
+import dev.topo.loadgen.engine.IntervalHistograms;
 import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.ResultDocument;
+import dev.topo.loadgen.engine.TimelinePoint;
 import dev.topo.loadgen.engine.UnreachableTargetException;
 import dev.topo.loadgen.engine.Warmup;
+import dev.topo.loadgen.engine.WarmupWindow;
 import dev.topo.loadgen.stats.EncodedHistogram;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -51,10 +54,18 @@ public final class CompareRunner {
 
     private final Options options;
     private final PrintStream progress;
+    /** Told of each run's warm-up windows and seconds: a live line on a terminal, so a 10 s run is not silent. */
+    private final LoadListener live;
 
     public CompareRunner(Options options, PrintStream progress) {
+        this(options, progress, LoadListener.NONE);
+    }
+
+    /** {@code live} writes on {@code progress} and leaves its line for this runner's next line to clear. */
+    public CompareRunner(Options options, PrintStream progress, LoadListener live) {
         this.options = options;
         this.progress = progress;
+        this.live = live;
     }
 
     public Results.Document run() throws InterruptedException {
@@ -190,7 +201,23 @@ public final class CompareRunner {
         ServerCost.Sample[] costBefore = {ServerCost.read(server.pid())};
         LoadListener listener = new LoadListener() {
             @Override
+            public void onStart(LoadSpec spec, String transport) {
+                live.onStart(spec, transport);
+            }
+
+            @Override
+            public void onWarmupWindow(WarmupWindow window) {
+                live.onWarmupWindow(window);
+            }
+
+            @Override
+            public void onInterval(TimelinePoint point, IntervalHistograms histograms) {
+                live.onInterval(point, histograms);
+            }
+
+            @Override
             public void onWarmupEnd() {
+                live.onWarmupEnd();
                 costBefore[0] = ServerCost.read(server.pid());
                 try {
                     before[0] = scrape(server, ports[1]);
@@ -211,6 +238,10 @@ public final class CompareRunner {
         } finally {
             if (pool != null) {
                 pool.close();
+            }
+            if (live != LoadListener.NONE) {
+                // Clears the live line: the run's own summary line comes next.
+                progress.print("\r\033[K");
             }
         }
         var sum = result.summary();

@@ -98,6 +98,9 @@ final class Measurement {
         long finished = System.nanoTime();
         // The drain's responses (to requests of the window) and its failures still go into the totals.
         collectInterval();
+        long drainEndMs = System.currentTimeMillis();
+        listener.onDrain(new IntervalHistograms(lastTickEpochMs, drainEndMs, interval[0],
+                spec.openLoop() ? interval[1] : interval[0], interval[2], interval[3]));
         Spread spread = spread();
         Summary summary = summarize((end - measureStart) / 1e9, atEnd[WorkerStats.RESPONSES] - baseline[
                 WorkerStats.RESPONSES], (finished - end) / 1e9);

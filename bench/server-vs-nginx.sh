@@ -116,20 +116,24 @@ offer() {
 }
 
 # One measured run: prints "achieved_rate cpu_percent us_per_request". The client was warmed up separately, so the
-# whole run is the measurement window.
+# whole run is the measurement window of the server's CPU. The achieved rate is the client's own (both print
+# "Requests/sec:"): answered / wall time would count the client process's start-up as time the server failed to
+# fill, and read ~19k of 20k offered for every server.
 measure() {
     local name=$1 scenario=$2 out=$work/run.out rate=$KA_RATE
     [[ $scenario == close ]] && rate=$CLOSE_RATE
-    local before after t0 t1 n
+    local before after t0 t1 n reported
     before=$(ticks "${pid[$name]}")
     t0=$(date +%s.%N)
     offer "http://127.0.0.1:${port[$name]}/" "$scenario" "$rate" "$SECONDS_PER_RUN" > "$out" 2>&1 || true
     t1=$(date +%s.%N)
     after=$(ticks "${pid[$name]}")
     n=$(answered "$out")
-    awk -v n="${n:-0}" -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" 'BEGIN {
+    reported=$(awk '/Requests\/sec/ {print $2}' "$out" | head -1)
+    awk -v n="${n:-0}" -v r="${reported:-0}" -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v t0="$t0" \
+        -v t1="$t1" 'BEGIN {
         secs = t1 - t0; cpu = d / hz
-        printf "%.0f %.1f %.2f\n", n / secs, 100 * cpu / secs, (n > 0 ? cpu * 1e6 / n : 0)
+        printf "%.0f %.1f %.2f\n", r, 100 * cpu / secs, (n > 0 ? cpu * 1e6 / n : 0)
     }'
 }
 

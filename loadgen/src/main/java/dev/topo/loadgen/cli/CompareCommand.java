@@ -5,14 +5,18 @@ import dev.topo.loadgen.compare.CompareRunner;
 import dev.topo.loadgen.compare.Placement;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
+import dev.topo.loadgen.compare.Verdicts;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
 import dev.topo.loadgen.compare.render.HtmlReport;
 import dev.topo.loadgen.compare.render.ServerTable;
 import dev.topo.loadgen.compare.render.Table;
+import dev.topo.loadgen.compare.render.VerdictText;
 import dev.topo.loadgen.engine.InvalidValueException;
+import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.Warmup;
 import dev.topo.loadgen.report.JsonReport;
+import dev.topo.loadgen.report.ProgressListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,11 +64,19 @@ public final class CompareCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "Measured time per scenario. Default: ${DEFAULT-VALUE}")
     private Duration duration;
 
-    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "2s",
+    // auto by default: a fresh server JVM needs 5-7 s here to reach its steady speed, and a fixed 2 s measured its
+    // JIT as much as its topology.
+    @Option(names = "--warmup", paramLabel = "auto|DURATION", defaultValue = "auto",
             converter = WarmupConverter.class,
             description = "Load before each measurement, discarded: a fixed time, or auto (until two 1 s windows "
                     + "agree within 5%%, at most 10s). Default: ${DEFAULT-VALUE}")
     private Warmup warmup;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Measure every configuration x scenario N times, interleaved across configurations; the "
+                    + "table shows medians, and differences inside the spread of the runs are ties. Default: "
+                    + "${DEFAULT-VALUE}")
+    private int repeat;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "report",
             description = "Report directory. Default: ${DEFAULT-VALUE}")
@@ -123,21 +135,26 @@ public final class CompareCommand implements Callable<Integer> {
             return LoadCommand.BAD_INPUT;
         }
         Files.createDirectories(out);
-        Results.Document doc = new CompareRunner(options, System.err).run();
+        // On a terminal, a line rewritten each second: a full compare runs for minutes.
+        LoadListener live = Terminal.stderrIsTerminal() ? new ProgressListener(System.err) : LoadListener.NONE;
+        Results.Document doc = new CompareRunner(options, System.err, live).run();
         List<Baseline.Change> changes = null;
+        List<String> mismatches = List.of();
         if (baseline != null) {
             changes = Baseline.compare(baseline, doc);
+            mismatches = Baseline.mismatches(baseline, doc);
         }
         JsonReport.mapper().writeValue(out.resolve("results.json").toFile(), doc);
         Table table = new Table(doc);
         List<Charts.Chart> charts = Charts.write(doc, out);
-        HtmlReport.write(doc, table, charts, changes, out);
+        HtmlReport.write(doc, table, charts, changes, mismatches, out);
         System.out.print(table.render());
         System.out.print(new ServerTable(doc).render());
+        System.out.print(VerdictText.render(Verdicts.of(doc)));
         doc.configs().stream().filter(c -> !c.status().equals(Results.OK))
                 .forEach(c -> System.out.println(c.name() + ": " + c.status() + ": " + c.error()));
         if (changes != null) {
-            System.out.print(BaselineText.render(changes));
+            System.out.print(BaselineText.render(changes, mismatches));
         }
         System.out.println("report: " + out.resolve("index.html") + " (results.json, " + charts.size() + " charts)");
         return doc.configs().stream().anyMatch(c -> c.status().equals(Results.FAILED)) ? 1 : 0;
@@ -146,6 +163,9 @@ public final class CompareCommand implements Callable<Integer> {
     private CompareRunner.Options options() throws IOException {
         if (duration.isZero() || duration.isNegative()) {
             throw new InvalidValueException("--duration", InvalidValueException.duration(duration), "> 0");
+        }
+        if (repeat < 1) {
+            throw new InvalidValueException("--repeat", String.valueOf(repeat), ">= 1");
         }
         if (!Files.isRegularFile(scenariosFile)) {
             throw new InvalidValueException("--scenarios", quoted(scenariosFile), "an existing file");
@@ -202,7 +222,8 @@ public final class CompareCommand implements Callable<Integer> {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new CompareRunner.Options(List.copyOf(files), scenariosFile, scenarios, duration, warmup, template,
                 Map.of("java", java, "jar", jar.toAbsolutePath().toString(), "host", "127.0.0.1"),
-                includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout);
+                includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout,
+                repeat);
     }
 
     private static String quoted(Path p) {

@@ -3,6 +3,7 @@ package dev.topo.loadgen.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topo.loadgen.engine.InvalidValueException;
+import dev.topo.loadgen.stats.EncodedHistogram;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,11 +56,42 @@ public final class Baseline {
                 if (n == null || o == null) {
                     continue;
                 }
-                JsonNode os = o.path("load").path("summary");
-                JsonNode ns = n.path("load").path("summary");
-                out.add(new Change(config, scenario, os.path("achievedRate").asDouble(),
-                        ns.path("achievedRate").asDouble(), os.path("latency").path("p99Us").asDouble(),
-                        ns.path("latency").path("p99Us").asDouble()));
+                out.add(new Change(config, scenario, o.path("load").path("summary").path("achievedRate").asDouble(),
+                        n.path("load").path("summary").path("achievedRate").asDouble(), p99(o), p99(n)));
+            }
+        }
+        return out;
+    }
+
+    /** From the run's histogram when it kept one (any percentile can be read there), else its summary. */
+    private static double p99(JsonNode run) {
+        JsonNode h = run.path("latencyHistogram");
+        return h.isTextual() ? EncodedHistogram.decode(h.asText()).getValueAtPercentile(99) / 1000.0
+                : run.path("load").path("summary").path("latency").path("p99Us").asDouble();
+    }
+
+    /** What must match for a change to be the change's: the machine, the placement, the durations. */
+    private static final List<String> SAME = List.of("machine/cpus", "machine/arch", "machine/kernel", "machine/jvm",
+            "placement/pinned", "placement/serverCpus", "placement/clientCpus", "options/durationSeconds",
+            "options/warmup");
+
+    /** Read from files as {@link #compare(Path, Results.Document)}. */
+    public static List<String> mismatches(Path baselineFile, Results.Document now) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        return mismatches(mapper.readTree(baselineFile.toFile()), mapper.valueToTree(now));
+    }
+
+    /**
+     * Why the two runs may differ for reasons other than the change, as {@code machine.cpus: 2 then, 8 now}; empty
+     * when they ran on the same kind of machine, placement and durations.
+     */
+    public static List<String> mismatches(JsonNode old, JsonNode now) {
+        List<String> out = new ArrayList<>();
+        for (String path : SAME) {
+            JsonNode o = old.at("/" + path);
+            JsonNode n = now.at("/" + path);
+            if (!o.equals(n)) {
+                out.add(path.replace('/', '.') + ": " + o + " then, " + n + " now");
             }
         }
         return out;

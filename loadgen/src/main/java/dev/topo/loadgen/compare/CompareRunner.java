@@ -1,13 +1,17 @@
 package dev.topo.loadgen.compare;
 
 import dev.topo.config.ConfigException;
+import dev.topo.loadgen.engine.IntervalHistograms;
 import dev.topo.loadgen.engine.LoadEngine;
 import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.ResultDocument;
+import dev.topo.loadgen.engine.TimelinePoint;
 import dev.topo.loadgen.engine.UnreachableTargetException;
 import dev.topo.loadgen.engine.Warmup;
+import dev.topo.loadgen.engine.WarmupWindow;
+import dev.topo.loadgen.stats.EncodedHistogram;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +49,23 @@ public final class CompareRunner {
     public record Options(List<Path> configs, Path scenariosFile, List<Scenario> scenarios, Duration duration,
                           Warmup warmup, String serverCommand, Map<String, String> placeholders,
                           boolean includePerConnection, String serverCpus, String clientCpus,
-                          Duration readyTimeout) {
+                          Duration readyTimeout, int repeat) {
     }
 
     private final Options options;
     private final PrintStream progress;
+    /** Told of each run's warm-up windows and seconds: a live line on a terminal, so a 10 s run is not silent. */
+    private final LoadListener live;
 
     public CompareRunner(Options options, PrintStream progress) {
+        this(options, progress, LoadListener.NONE);
+    }
+
+    /** {@code live} writes on {@code progress} and leaves its line for this runner's next line to clear. */
+    public CompareRunner(Options options, PrintStream progress, LoadListener live) {
         this.options = options;
         this.progress = progress;
+        this.live = live;
     }
 
     public Results.Document run() throws InterruptedException {
@@ -66,9 +78,22 @@ public final class CompareRunner {
         }
         List<Results.ConfigResult> configs = new ArrayList<>();
         try {
-            for (Path file : options.configs()) {
-                configs.add(runConfig(file));
+            // Interleaved: round r runs every configuration once, so a slow minute of the machine falls on all.
+            List<List<Results.ConfigResult>> attempts = new ArrayList<>();
+            options.configs().forEach(f -> attempts.add(new ArrayList<>()));
+            for (int round = 1; round <= options.repeat(); round++) {
+                if (options.repeat() > 1) {
+                    progress.printf("compare: round %d of %d%n", round, options.repeat());
+                }
+                for (int i = 0; i < options.configs().size(); i++) {
+                    List<Results.ConfigResult> mine = attempts.get(i);
+                    // A configuration that failed or was skipped would only do so again.
+                    if (mine.isEmpty() || mine.get(0).status().equals(Results.OK)) {
+                        mine.add(runConfig(options.configs().get(i)));
+                    }
+                }
             }
+            attempts.forEach(a -> configs.add(Repeats.mergeConfig(a, options.scenarios())));
         } finally {
             if (restoreCpus != null) {
                 // This JVM may go on (tests share one): give it its CPUs back.
@@ -91,7 +116,8 @@ public final class CompareRunner {
                 new Results.Options(options.duration().toMillis() / 1e3, options.warmup().label(),
                         options.warmup().length().toMillis() / 1e3, options.serverCommand(),
                         options.configs().stream().map(Path::toString).toList(),
-                        options.scenariosFile() == null ? null : options.scenariosFile().toString()),
+                        options.scenariosFile() == null ? null : options.scenariosFile().toString(),
+                        options.repeat()),
                 options.scenarios(), configs);
     }
 
@@ -123,8 +149,12 @@ public final class CompareRunner {
             values.put("config", file.toAbsolutePath().toString());
             // For containers: the file name alone, to join with wherever the directory is mounted.
             values.put("configName", file.getFileName().toString());
-            values.put("port", String.valueOf(freePort()));
-            values.put("adminPort", String.valueOf(freePort()));
+            // The server's own flags take port 0 and its ready line reports what it bound: no window in which
+            // another process takes a port picked here. A template that publishes the ports (podman -p) needs them
+            // fixed beforehand.
+            boolean ephemeral = ownPortFlags(options.serverCommand());
+            values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
+            values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
             values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
             List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
             server = ServerProcess.start(argv);
@@ -168,9 +198,27 @@ public final class CompareRunner {
         Map<String, Double> atStart = scrape(server, ports[1]);
         @SuppressWarnings("unchecked")
         Map<String, Double>[] before = new Map[]{atStart};
+        ServerCost.Sample[] costBefore = {ServerCost.read(server.pid())};
         LoadListener listener = new LoadListener() {
             @Override
+            public void onStart(LoadSpec spec, String transport) {
+                live.onStart(spec, transport);
+            }
+
+            @Override
+            public void onWarmupWindow(WarmupWindow window) {
+                live.onWarmupWindow(window);
+            }
+
+            @Override
+            public void onInterval(TimelinePoint point, IntervalHistograms histograms) {
+                live.onInterval(point, histograms);
+            }
+
+            @Override
             public void onWarmupEnd() {
+                live.onWarmupEnd();
+                costBefore[0] = ServerCost.read(server.pid());
                 try {
                     before[0] = scrape(server, ports[1]);
                 } catch (InterruptedException e) {
@@ -191,23 +239,35 @@ public final class CompareRunner {
             if (pool != null) {
                 pool.close();
             }
+            if (live != LoadListener.NONE) {
+                // Clears the live line: the run's own summary line comes next.
+                progress.print("\r\033[K");
+            }
         }
+        var sum = result.summary();
+        ServerCost.Figures cost = ServerCost.Figures.of(costBefore[0], ServerCost.read(server.pid()), sum.requests(),
+                sum.connectionsOpened());
         Map<String, Double> after = scrape(server, ports[1]);
         // Connections from the start: keep-alive connections are all opened during the warm-up.
         Map<String, Long> loopConnections =
                 Metrics.perLoop(atStart, after, "topo_loop_connections_accepted_total");
         Map<String, Long> loopRequests = Metrics.perLoop(before[0], after, "topo_loop_requests_total");
-        double jain = Metrics.jain(loopConnections.values());
-        if (Double.isNaN(jain) && result.spread().loop().connections().n() > 0) {
+        // Fairness is a spread over loops: with one loop it is 1 by definition and says nothing, hence n/a.
+        double jain = loopConnections.size() >= 2 ? Metrics.jain(loopConnections.values()) : Double.NaN;
+        String fairnessSource = Double.isNaN(jain) ? null : "server";
+        if (loopConnections.isEmpty() && result.spread().loop().connections().n() >= 2) {
             jain = result.spread().loop().connections().jain();
+            fairnessSource = "client";
         }
-        var sum = result.summary();
-        progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%n", s.name(),
-                sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal());
+        progress.printf(Locale.ROOT, "compare:   %-10s %10.0f req/s  p99 %9.0f us  errors %d%s%n", s.name(),
+                sum.achievedRate(), sum.latency().p99Us(), sum.errorsTotal(), cost == null ? ""
+                        : String.format(Locale.ROOT, "  server cpu %.1f us/req", cost.cpuUsPerRequest()));
         return new Results.RunResult(s.name(), Results.OK, null, ResultDocument.of(result),
                 curve(result.histograms().latency()), Metrics.delta(before[0], after), loopConnections, loopRequests,
                 Double.isNaN(jain) ? null : jain, ServerFigures.herd(before[0], after),
-                pool == null ? List.of() : pool.samples());
+                pool == null ? List.of() : pool.samples(), cost, Double.isNaN(jain) ? null : fairnessSource,
+                LikeWithLike.notComparable(s.rate(), sum.achievedRate()),
+                EncodedHistogram.encode(result.histograms().latency()), null);
     }
 
     /** For the sampler thread, which is stopped by an interrupt: a scrape cut short is a gap in the series. */
@@ -258,8 +318,28 @@ public final class CompareRunner {
                 List.copyOf(runs));
     }
 
+    /**
+     * Whether {@code {port}} and {@code {adminPort}} appear only as the values of the server's {@code --port} and
+     * {@code --admin-port}: then port 0 is safe, the server binds an ephemeral port and its ready line names it.
+     */
+    static boolean ownPortFlags(String template) {
+        String[] words = template.trim().split("\\s+");
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            if (w.contains("{port}") || w.contains("{adminPort}")) {
+                String flag = i == 0 ? "" : words[i - 1];
+                boolean own = (w.equals("{port}") && flag.equals("--port"))
+                        || (w.equals("{adminPort}") && flag.equals("--admin-port"));
+                if (!own) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     static int freePort() throws IOException {
-        // Picked here rather than port 0 so a --server-cmd can publish the same ports (podman -p {port}:{port}).
+        // For templates that publish the ports (podman -p {port}:{port}): they must be known before the start.
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

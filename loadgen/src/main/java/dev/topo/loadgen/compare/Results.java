@@ -64,7 +64,7 @@ public final class Results {
      *                      {@code load.warmup}
      */
     public record Options(double durationSeconds, String warmup, double warmupSeconds, String serverCommand,
-                          List<String> configs, String scenariosFile) {
+                          List<String> configs, String scenariosFile, int repeat) {
     }
 
     /**
@@ -106,15 +106,41 @@ public final class Results {
      *                        during the measured window (see {@link ServerFigures#herd}); null when none was accepted
      * @param poolWorkers     the dynamic pool's size sampled about once a second during the run; empty when the
      *                        server has no {@code topo_pool_workers}
+     * @param serverCost      the server's CPU, context switches and memory over the measured window, all its
+     *                        processes; null where {@code /proc} cannot tell
+     * @param fairnessSource  {@code server} (its per-loop metrics) or {@code client} (the X-Topo-Loop spread);
+     *                        null when {@code fairness} is, which it is below 2 loops (1 by definition there)
+     * @param notComparable   why this run is left out of the ranking (an open loop that missed its offered rate
+     *                        by more than 2%), null when it is comparable
+     * @param latencyHistogram the whole latency histogram (nanoseconds, corrected in open loop) in HdrHistogram's
+     *                        compressed base64 ({@link dev.topo.loadgen.stats.EncodedHistogram}), so that a baseline
+     *                        or a later merge recomputes any percentile; null when nothing was recorded
+     * @param repeats         with {@code --repeat N}: this is the median run, and these the min, median and max of
+     *                        each figure over the N runs; null for a single run
      */
     public record RunResult(String scenario, String status, String error, ResultDocument load,
                             List<Point> latencyCurve, Map<String, Double> serverDelta,
                             Map<String, Long> loopConnections, Map<String, Long> loopRequests, Double fairness,
-                            Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers) {
+                            Double emptyWakeupsPerAccept, List<PoolSample> poolWorkers,
+                            ServerCost.Figures serverCost, String fairnessSource, String notComparable,
+                            String latencyHistogram, Repeats.Stats repeats) {
         /** A run that did not complete: nothing measured. */
         public static RunResult failed(String scenario, String why) {
             return new RunResult(scenario, FAILED, why, null, List.of(), Map.of(), Map.of(), Map.of(), null, null,
-                    List.of());
+                    List.of(), null, null, null, null, null);
+        }
+
+        /** This run with the spread of its repeats. */
+        public RunResult withRepeats(Repeats.Stats stats) {
+            return new RunResult(scenario, status, error, load, latencyCurve, serverDelta, loopConnections,
+                    loopRequests, fairness, emptyWakeupsPerAccept, poolWorkers, serverCost, fairnessSource,
+                    notComparable, latencyHistogram, stats);
+        }
+
+        /** The figure of the table's column {@code label}: the median over the repeats when there were some. */
+        public double figure(String label, double single) {
+            Repeats.Figure f = repeats == null ? null : repeats.figures().get(label);
+            return f == null ? single : f.median();
         }
 
         public RunResult {

@@ -16,7 +16,7 @@ final class ClosedLoopSchedule implements Schedule {
     @Override
     public void onReady(Worker w, Connection c, long now) {
         while (c.inFlight() < w.pipeline) {
-            c.send(now, now);
+            c.send(Connection.AT_FLUSH);
         }
     }
 
@@ -39,7 +39,12 @@ final class ClosedLoopSchedule implements Schedule {
     }
 
     @Override
-    public void stop() {
-        // No timer to cancel.
+    public void beginMeasurement(long endNanos) {
+        // Nothing is owed by the clock.
+    }
+
+    @Override
+    public void stop(Worker w, long endNanos, long now) {
+        // No timer to cancel, nothing due.
     }
 }

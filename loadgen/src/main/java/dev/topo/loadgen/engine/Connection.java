@@ -15,6 +15,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class Connection extends ChannelInboundHandlerAdapter implements ResponseParser.Sink, ChannelFutureListener {
 
+    /**
+     * The origin of a request whose latency starts when it leaves: stamped at the flush that writes it, not when it
+     * is queued (a closed loop queues its next requests while it still parses the rest of a read batch).
+     */
+    static final long AT_FLUSH = Long.MIN_VALUE;
+
     private final Worker worker;
     private final WorkerStats stats;
     private final ResponseParser parser;
@@ -23,6 +29,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
     private final long[] sent;
     private int head;
     private int count;
+    /** The newest requests in the ring, written but not flushed yet: their send time is the coming flush. */
+    private int unflushed;
 
     final long connectStart;
     /** Open loop, per-request: the due time of the request this connection was opened for; 0 otherwise. */
@@ -64,15 +72,18 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
         return sent[head];
     }
 
-    /** Writes one request without flushing; the caller flushes once per batch. */
-    void send(long originTime, long now) {
+    /**
+     * Writes one request without flushing; the caller flushes once per batch. {@code originTime} is where its
+     * latency starts: a due time, a connect start, or {@link #AT_FLUSH}.
+     */
+    void send(long originTime) {
         int tail = head + count;
         if (tail >= sent.length) {
             tail -= sent.length;
         }
         origin[tail] = originTime;
-        sent[tail] = now;
         count++;
+        unflushed++;
         ByteBuf request = worker.request.next(worker.requestsSent++);
         stats.add(WorkerStats.BYTES_WRITTEN, request.readableBytes());
         ctx.write(request, ctx.voidPromise());
@@ -82,21 +93,74 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
     void flush() {
         if (wrote) {
             wrote = false;
+            long now = System.nanoTime();
+            int i = head + count - unflushed;
+            for (; unflushed > 0; unflushed--, i++) {
+                int k = i >= sent.length ? i - sent.length : i;
+                sent[k] = now;
+                if (origin[k] == AT_FLUSH) {
+                    origin[k] = now;
+                }
+            }
             ctx.flush();
         }
     }
 
-    /** Counts {@code kind} once for this connection and closes it. */
+    /** Counts {@code kind} for this connection, one error per request it loses, and closes it. */
     void fail(ErrorKind kind) {
         if (!failed) {
             failed = true;
             if (!worker.forced) {
-                stats.error(kind);
+                if (count > 0) {
+                    loseInFlight(kind, System.nanoTime());
+                } else {
+                    lostBeforeSend(kind, System.nanoTime());
+                }
             }
         }
         if (ctx != null) {
             ctx.close();
         }
+    }
+
+    /**
+     * Every request in flight will get no response: one error of {@code kind} each, recorded in the latency at the
+     * time it has waited until {@code now}. A reset with sixteen pipelined requests loses sixteen requests.
+     */
+    void loseInFlight(ErrorKind kind, long now) {
+        while (count > 0) {
+            int k = head;
+            if (++head == sent.length) {
+                head = 0;
+            }
+            count--;
+            // A request written but not flushed has not left: it has waited for nothing yet.
+            long s = unflushed > count ? now : sent[k];
+            long o = origin[k] == AT_FLUSH ? s : origin[k];
+            stats.recordLost(kind, now - o, now - uncorrectedOrigin(s));
+        }
+        unflushed = 0;
+    }
+
+    /**
+     * The connection failed with no request on it. In per-request mode it was opened for a request, which is lost
+     * with it and recorded at its elapsed time; a keep-alive connection loses no request, only itself: one error.
+     */
+    void lostBeforeSend(ErrorKind kind, long now) {
+        if (worker.perRequest) {
+            long o = worker.schedule.latencyOrigin(this);
+            stats.recordLost(kind, now - o, now - connectStart);
+        } else {
+            stats.error(kind);
+        }
+    }
+
+    /**
+     * Where the uncorrected latency starts: the send, or in per-request mode the connect start, since the connect
+     * is part of what that request waits for (in the closed loop's figure too).
+     */
+    private long uncorrectedOrigin(long sentAt) {
+        return worker.perRequest ? connectStart : sentAt;
     }
 
     // Connect outcome.
@@ -108,7 +172,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
             if (!failed && !future.isCancelled()) {
                 failed = true;
                 if (!worker.forced) {
-                    stats.error(Errors.classify(future.cause()));
+                    lostBeforeSend(Errors.classify(future.cause()), System.nanoTime());
                 }
             }
             worker.onConnectFailed(this);
@@ -195,7 +259,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
         count--;
         long now = readTime;
         if (!worker.forced) {
-            stats.recordLatency(now - o, now - s);
+            stats.recordLatency(now - o, now - uncorrectedOrigin(s));
             stats.inc(WorkerStats.RESPONSES);
             stats.status(status);
             if (status >= 400) {
@@ -219,10 +283,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements ResponseP
             fail(ErrorKind.PROTOCOL);
         }
         // Requests pipelined behind a response that announced Connection: close were never processed: the server
-        // said so, it is not an error.
-        if (count > 0 && !failed && !closing && !worker.stopping) {
+        // said so, it is not an error. A close during the drain loses requests of the measured window: counted.
+        if (count > 0 && !failed && !closing && !worker.forced) {
             failed = true;
-            stats.error(ErrorKind.CLOSED);
+            loseInFlight(ErrorKind.CLOSED, readTime);
         }
         parser.release();
         worker.onClosed(this);

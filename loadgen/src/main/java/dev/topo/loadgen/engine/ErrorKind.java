@@ -4,11 +4,14 @@ import java.util.Locale;
 
 /** Why a request or a connection failed. The JSON and console reports use {@link #label()}. */
 public enum ErrorKind {
-    /** The connect was refused: nothing listens, or the accept queue overflowed. */
+    /**
+     * The connect was refused: nothing listens. (A full accept queue is not this: Linux drops the SYN, and the
+     * connect shows as a {@link #TIMEOUT}.)
+     */
     REFUSED,
     /** The peer reset the connection. */
     RESET,
-    /** No response (or no connect) within the spec's {@code timeout}. */
+    /** No response (or no connect) within the spec's {@code timeout}, or none when the run's drain ended. */
     TIMEOUT,
     /** The response status was 4xx or 5xx. The response is still counted and its latency recorded. */
     BAD_STATUS,

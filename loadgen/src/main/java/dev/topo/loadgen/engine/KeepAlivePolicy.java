@@ -57,7 +57,7 @@ final class KeepAlivePolicy implements ConnectionPolicy {
     @Override
     public void send(Worker w, long due, long now) {
         Connection c = w.pollIdle();
-        c.send(due, now);
+        c.send(due);
         c.flush();
         if (c.inFlight() < w.pipeline) {
             w.offerIdle(c);

@@ -24,4 +24,12 @@ public interface LoadListener {
     /** One measured interval; {@code histograms} are only valid during the call. */
     default void onInterval(TimelinePoint point, IntervalHistograms histograms) {
     }
+
+    /**
+     * After the window: what the drain recorded (responses to the window's requests, requests lost at the end,
+     * open-loop requests never sent). Not a timeline point, since it is not a second of the offered load, but part
+     * of the totals; {@code histograms} are only valid during the call.
+     */
+    default void onDrain(IntervalHistograms histograms) {
+    }
 }

@@ -35,8 +35,10 @@ final class Measurement {
     private final List<Worker> workers;
     private final String transport;
     private final List<WorkerStats.IntervalReader[]> readers = new ArrayList<>();
-    private final Histogram[] interval = new Histogram[4];
-    private final Histogram[] total = new Histogram[4];
+    /** Latency (corrected in open loop), uncorrected, connect, time to first byte, send lag. */
+    private static final int HISTOGRAMS = 5;
+    private final Histogram[] interval = new Histogram[HISTOGRAMS];
+    private final Histogram[] total = new Histogram[HISTOGRAMS];
     private final List<TimelinePoint> timeline = new ArrayList<>();
     private long[] baseline = new long[WorkerStats.SIZE];
     private long[] previous = new long[WorkerStats.SIZE];
@@ -54,9 +56,10 @@ final class Measurement {
                     new WorkerStats.IntervalReader(w.stats.latency),
                     new WorkerStats.IntervalReader(w.stats.uncorrected),
                     new WorkerStats.IntervalReader(w.stats.connect),
-                    new WorkerStats.IntervalReader(w.stats.ttfb)});
+                    new WorkerStats.IntervalReader(w.stats.ttfb),
+                    new WorkerStats.IntervalReader(w.stats.sendLag)});
         }
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < HISTOGRAMS; k++) {
             interval[k] = Histograms.newHistogram();
             total[k] = Histograms.newHistogram();
         }
@@ -65,29 +68,42 @@ final class Measurement {
     LoadResult execute() throws InterruptedException {
         long start = System.nanoTime();
         lastTickEpochMs = System.currentTimeMillis();
+        boolean noWarmup = spec.warmup().isNone();
         for (Worker w : workers) {
-            w.loop.execute(() -> w.start(start));
+            w.loop.execute(() -> {
+                w.start(start);
+                if (noWarmup) {
+                    w.beginMeasurement(start + spec.duration().toNanos());
+                }
+            });
         }
         listener.onStart(spec, transport);
         WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.rate());
-        long measureStart = spec.warmup().isNone() ? start : warmUp(start, detector);
+        long measureStart = noWarmup ? start : warmUp(start, detector);
         long end = measureStart + spec.duration().toNanos();
         int second = 0;
         long lastTick = measureStart;
         for (long tick = measureStart + SECOND; tick < end; tick += SECOND) {
             sleepUntil(tick);
             second++;
-            emit(second, (tick - measureStart) / 1e9, (tick - lastTick) / 1e9, -1);
+            emit(second, (tick - measureStart) / 1e9, (tick - lastTick) / 1e9, null);
             lastTick = tick;
         }
         sleepUntil(end);
-        // Sampled before the drain closes everything, so the last point shows the load, not the teardown.
-        long openAtEnd = sumCounters()[WorkerStats.OPEN_CONNECTIONS];
-        drain();
+        // The window ends here: its last point and its rate count what completed in it. Sampled before the drain
+        // closes everything, so the last point shows the load, not the teardown.
+        long[] atEnd = sumCounters();
+        emit(second + 1, (end - measureStart) / 1e9, (end - lastTick) / 1e9, atEnd);
+        drain(end);
         long finished = System.nanoTime();
-        emit(second + 1, (finished - measureStart) / 1e9, (finished - lastTick) / 1e9, openAtEnd);
+        // The drain's responses (to requests of the window) and its failures still go into the totals.
+        collectInterval();
+        long drainEndMs = System.currentTimeMillis();
+        listener.onDrain(new IntervalHistograms(lastTickEpochMs, drainEndMs, interval[0],
+                spec.openLoop() ? interval[1] : interval[0], interval[2], interval[3]));
         Spread spread = spread();
-        Summary summary = summarize((finished - measureStart) / 1e9);
+        Summary summary = summarize((end - measureStart) / 1e9, atEnd[WorkerStats.RESPONSES] - baseline[
+                WorkerStats.RESPONSES], (finished - end) / 1e9);
         Histogram uncorrected = spec.openLoop() ? total[1] : total[0];
         return new LoadResult(spec, transport, detector.report(), summary, timeline, spread,
                 new LoadResult.Totals(total[0], uncorrected, total[2], total[3]));
@@ -127,7 +143,7 @@ final class Measurement {
             boolean over = detector.offer(window);
             listener.onWarmupWindow(window);
             if (over) {
-                resetForMeasurement();
+                resetForMeasurement(tick + spec.duration().toNanos());
                 return tick;
             }
             before = now;
@@ -135,7 +151,7 @@ final class Measurement {
         }
     }
 
-    private void resetForMeasurement() throws InterruptedException {
+    private void resetForMeasurement(long end) throws InterruptedException {
         long[] sum = new long[WorkerStats.SIZE];
         for (int k = 0; k < workers.size(); k++) {
             Worker w = workers.get(k);
@@ -144,6 +160,7 @@ final class Measurement {
             // switch to the measurement at the same point, so they agree exactly.
             long[] counters = await(w.loop.submit(() -> {
                 w.stats.resetForMeasurement();
+                w.beginMeasurement(end);
                 for (WorkerStats.IntervalReader reader : r) {
                     reader.next();
                 }
@@ -163,10 +180,10 @@ final class Measurement {
         listener.onWarmupEnd();
     }
 
-    private void drain() throws InterruptedException {
+    private void drain(long end) throws InterruptedException {
         List<Future<Void>> drained = new ArrayList<>();
         for (Worker w : workers) {
-            drained.add(await(w.loop.submit(w::stop)));
+            drained.add(await(w.loop.submit(() -> w.stop(end))));
         }
         long deadline = System.nanoTime() + Math.min(MAX_DRAIN_NANOS, spec.timeout().toNanos());
         for (Future<Void> f : drained) {
@@ -180,22 +197,30 @@ final class Measurement {
         }
     }
 
-    /** {@code openOverride} replaces the open-connection sample when not negative. */
-    private void emit(int second, double elapsed, double intervalSeconds, long openOverride) {
-        for (int k = 0; k < 4; k++) {
+    /**
+     * {@code counters}, when given, are the ones the point reports (the window's end, read before the drain closes
+     * the connections), so that the timeline and the summary's window agree exactly; null reads them now.
+     */
+    /** Merges the threads' histograms since the last call into {@link #interval} and adds them to the totals. */
+    private void collectInterval() {
+        for (int k = 0; k < HISTOGRAMS; k++) {
             interval[k].reset();
             for (WorkerStats.IntervalReader[] r : readers) {
                 interval[k].add(r[k].next());
             }
             total[k].add(interval[k]);
         }
-        long[] now = sumCounters();
+    }
+
+    private void emit(int second, double elapsed, double intervalSeconds, long[] counters) {
+        collectInterval();
+        long[] now = counters != null ? counters : sumCounters();
         long requests = now[WorkerStats.RESPONSES] - previous[WorkerStats.RESPONSES];
         long errors = 0;
         for (int e = WorkerStats.ERROR_BASE; e < WorkerStats.SIZE; e++) {
             errors += now[e] - previous[e];
         }
-        long open = openOverride >= 0 ? openOverride : now[WorkerStats.OPEN_CONNECTIONS];
+        long open = now[WorkerStats.OPEN_CONNECTIONS];
         openSamples += open;
         openMax = Math.max(openMax, open);
         Histogram lat = interval[0];
@@ -214,7 +239,11 @@ final class Measurement {
         lastTickEpochMs = nowMs;
     }
 
-    private Summary summarize(double seconds) {
+    /**
+     * {@code seconds} is the measured window, {@code windowResponses} the responses completed in it: the rate. The
+     * drain's responses count in the totals and are reported apart.
+     */
+    private Summary summarize(double seconds, long windowResponses, double drainSeconds) {
         long[] c = sumCounters();
         for (int i = 0; i < c.length; i++) {
             if (i != WorkerStats.OPEN_CONNECTIONS && i != WorkerStats.BLOCKED_MAX_NANOS) {
@@ -239,14 +268,17 @@ final class Measurement {
         double errorRate = attempts == 0 ? (errorsTotal > 0 ? 1 : 0) : (double) errorsTotal / attempts;
         long blocked = c[WorkerStats.BLOCKED_REQUESTS];
         LatencyStats latency = LatencyStats.of(total[0]);
-        return new Summary(round3(seconds), requests, spec.rate(), round3(seconds > 0 ? requests / seconds : 0),
+        return new Summary(round3(seconds), requests, spec.rate(),
+                round3(seconds > 0 ? windowResponses / seconds : 0),
                 c[WorkerStats.BYTES_READ], c[WorkerStats.BYTES_WRITTEN], latency,
                 spec.openLoop() ? LatencyStats.of(total[1]) : latency, LatencyStats.of(total[2]),
                 LatencyStats.of(total[3]), c[WorkerStats.CONNECTIONS_OPENED], openMax,
                 timeline.isEmpty() ? 0 : round3((double) openSamples / timeline.size()), statuses, errors,
                 errorsTotal, errorRate, blocked,
                 blocked == 0 ? 0 : us((double) c[WorkerStats.BLOCKED_NANOS] / blocked),
-                us(c[WorkerStats.BLOCKED_MAX_NANOS]));
+                us(c[WorkerStats.BLOCKED_MAX_NANOS]), requests - windowResponses, round3(drainSeconds),
+                c[WorkerStats.SCHEDULED], c[WorkerStats.SENDS_DUE], c[WorkerStats.DROPPED],
+                spec.openLoop() ? LatencyStats.of(total[4]) : LatencyStats.EMPTY);
     }
 
     private Spread spread() throws InterruptedException {

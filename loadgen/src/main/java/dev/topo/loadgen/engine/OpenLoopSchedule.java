@@ -21,6 +21,10 @@ final class OpenLoopSchedule implements Schedule {
     private long start;
     /** Global index of this thread's next request. */
     private long next;
+    /** Nothing due at or after this goes out: the end of the measured window, once it is known. */
+    private long end = Long.MAX_VALUE;
+    /** {@link #next} when the measured window started: the requests due before it and sent after it count in it. */
+    private long nextAtMeasurement;
 
     private boolean blocked;
     private boolean tickScheduled;
@@ -46,9 +50,10 @@ final class OpenLoopSchedule implements Schedule {
         return start + (long) (index * nanosPerRequest);
     }
 
-    /** Whether this thread's next request is due at {@code now}. */
+    /** Whether this thread's next request is due at {@code now}, and inside the run. */
     boolean isDue(long now) {
-        return dueTime(next) <= now;
+        long due = dueTime(next);
+        return due <= now && due < end;
     }
 
     /** Takes this thread's next request and returns its due time. */
@@ -81,7 +86,7 @@ final class OpenLoopSchedule implements Schedule {
             policy.send(w, due, now);
         }
         blocked = false;
-        if (!w.stopping && !tickScheduled) {
+        if (!w.stopping && !tickScheduled && dueTime(next) < end) {
             if (tick == null) {
                 tick = () -> {
                     tickScheduled = false;
@@ -116,9 +121,30 @@ final class OpenLoopSchedule implements Schedule {
     }
 
     @Override
-    public void stop() {
+    public void beginMeasurement(long endNanos) {
+        end = endNanos;
+        nextAtMeasurement = next;
+    }
+
+    /**
+     * Takes every request due before {@code endNanos} that is still unsent (the backlog of a server or a client that
+     * fell behind) as dropped, each recorded at the time it has waited; then the window's figures: scheduled =
+     * sent + dropped, by this thread's share of the one schedule.
+     */
+    @Override
+    public void stop(Worker w, long endNanos, long now) {
         if (tickFuture != null) {
             tickFuture.cancel(false);
         }
+        long limit = Math.min(end, endNanos);
+        while (dueTime(next) < limit) {
+            w.stats.recordDropped(now - take());
+        }
+        w.stats.add(WorkerStats.SCHEDULED, scheduledSince(nextAtMeasurement));
+    }
+
+    /** This thread's requests taken since its global index was {@code from}. */
+    long scheduledSince(long from) {
+        return (next - from) / stride;
     }
 }

@@ -24,7 +24,7 @@ record PerRequestPolicy(CloseMode closeMode) implements ConnectionPolicy {
 
     @Override
     public void onActive(Worker w, Connection c, long now) {
-        c.send(w.schedule.latencyOrigin(c), now);
+        c.send(w.schedule.latencyOrigin(c));
         c.flush();
     }
 

@@ -36,6 +36,15 @@ sealed interface Schedule permits ClosedLoopSchedule, OpenLoopSchedule {
     /** Where the latency of a per-request connection's request starts. */
     long latencyOrigin(Connection c);
 
-    /** The run is ending: no request goes out any more. */
-    void stop();
+    /**
+     * The measured window starts now, on the worker's loop, and ends at {@code endNanos}: the open loop sends
+     * nothing due after it, and counts from here what it owes.
+     */
+    void beginMeasurement(long endNanos);
+
+    /**
+     * The run is ending at {@code now}: no request goes out any more. The open loop counts the requests due in the
+     * window it never sent, and records them.
+     */
+    void stop(Worker w, long endNanos, long now);
 }

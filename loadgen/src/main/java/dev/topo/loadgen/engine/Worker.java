@@ -34,6 +34,8 @@ final class Worker {
     /** This thread's share of the connections: at most this many are open, connecting or waiting to connect. */
     final int share;
     final ConnectionPolicy policy;
+    /** A connection per request: a connection that fails before its request is sent loses that request. */
+    final boolean perRequest;
     final Schedule schedule;
     private final LoadSpec spec;
     private final Bootstrap bootstrap;
@@ -60,6 +62,7 @@ final class Worker {
         this.loop = loop;
         this.spec = spec;
         this.policy = policy;
+        this.perRequest = policy instanceof PerRequestPolicy;
         this.schedule = Schedule.of(spec.rate(), index, spec.threads());
         this.stats = new WorkerStats(spec.openLoop());
         this.bootstrap = bootstrap;
@@ -77,7 +80,12 @@ final class Worker {
     ResponseParser newParser() {
         return spec.target().isHttp()
                 ? new HttpResponseParser(spec.method().equals("HEAD"))
-                : new EchoResponseParser(spec.bodyLength());
+                : new EchoResponseParser(spec.body());
+    }
+
+    /** The measured window starts now and ends at {@code endNanos}; runs on {@link #loop}. */
+    void beginMeasurement(long endNanos) {
+        schedule.beginMeasurement(endNanos);
     }
 
     void start(long startNanos) {
@@ -126,7 +134,9 @@ final class Worker {
     }
 
     void onActive(Connection c, long now) {
-        if (stopping) {
+        // A connection opened for a request due in the window (open loop, per-request) is that request in flight:
+        // the drain lets it go out and complete like any other; only the closed loop's spare connections close.
+        if (stopping && (c.intended == 0 || forced)) {
             c.ctx.close();
             return;
         }
@@ -239,7 +249,7 @@ final class Worker {
             if (!c.active) {
                 if (c.ctx == null && now - c.connectStart > timeoutNanos && !c.failed) {
                     c.failed = true;
-                    stats.error(ErrorKind.TIMEOUT);
+                    c.lostBeforeSend(ErrorKind.TIMEOUT, now);
                     // Closing an unconnected channel fails its connect future: onConnectFailed cleans up.
                     c.channel.close();
                 }
@@ -255,10 +265,13 @@ final class Worker {
 
     // ---- stopping ----
 
-    /** Stops sending; in-flight requests may still complete until {@link #forceStop()}. */
-    Future<Void> stop() {
+    /**
+     * The measured window ends at {@code endNanos}: stops sending; in-flight requests may still complete until
+     * {@link #forceStop()}.
+     */
+    Future<Void> stop(long endNanos) {
         stopping = true;
-        schedule.stop();
+        schedule.stop(this, endNanos, System.nanoTime());
         for (int i = connections.size() - 1; i >= 0; i--) {
             if (i >= connections.size()) {
                 continue;
@@ -272,7 +285,24 @@ final class Worker {
         return drained;
     }
 
+    /**
+     * The drain is over. Requests still unanswered had the run's whole remaining time and got nothing: each counts as
+     * a timeout at its elapsed time, as if the client had waited for them until now.
+     */
     void forceStop() {
+        long now = System.nanoTime();
+        for (Connection c : connections) {
+            if (c.failed) {
+                continue;
+            }
+            if (c.inFlight() > 0) {
+                c.failed = true;
+                c.loseInFlight(ErrorKind.TIMEOUT, now);
+            } else if (!c.active && c.ctx == null && c.intended != 0) {
+                c.failed = true;
+                c.lostBeforeSend(ErrorKind.TIMEOUT, now);
+            }
+        }
         forced = true;
         stopping = true;
         if (timeoutScan != null) {

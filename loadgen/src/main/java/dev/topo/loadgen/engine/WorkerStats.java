@@ -25,8 +25,14 @@ final class WorkerStats {
     /** Open loop: requests the schedule sent (or opened a connection for), and how late, summed. */
     static final int SENDS_DUE = 8;
     static final int SEND_LAG_NANOS = 9;
+    /**
+     * Open loop, written once when the run stops: requests due in the measured window (the warm-up's backlog
+     * included), and those of them still unsent at its end.
+     */
+    static final int SCHEDULED = 10;
+    static final int DROPPED = 11;
     /** Status classes 1xx..5xx at STATUS_BASE + 1 .. STATUS_BASE + 5; anything else at STATUS_BASE. */
-    static final int STATUS_BASE = 10;
+    static final int STATUS_BASE = 12;
     static final int ERROR_BASE = STATUS_BASE + 6;
     static final int SIZE = ERROR_BASE + ErrorKind.values().length;
 
@@ -35,6 +41,8 @@ final class WorkerStats {
     final SingleWriterRecorder uncorrected = Histograms.newRecorder();
     final SingleWriterRecorder connect = Histograms.newRecorder();
     final SingleWriterRecorder ttfb = Histograms.newRecorder();
+    /** Open loop: how late each request went out after its due time; shows a client that falls behind. */
+    final SingleWriterRecorder sendLag = Histograms.newRecorder();
     final SpreadCounter listeners = new SpreadCounter();
     final SpreadCounter loops = new SpreadCounter();
     /** Bumped when the warm-up ends, so connections count themselves again in the spread. */
@@ -88,6 +96,25 @@ final class WorkerStats {
     void recordSendLag(long nanos) {
         inc(SENDS_DUE);
         add(SEND_LAG_NANOS, Math.max(0, nanos));
+        record(sendLag, nanos);
+    }
+
+    /**
+     * Open loop: a request due {@code nanos} ago was never sent. Its latency is at least that, so it goes into the
+     * corrected histogram as that lower bound: leaving it out would make a client that fell behind look fast.
+     */
+    void recordDropped(long nanos) {
+        inc(DROPPED);
+        record(latency, nanos);
+    }
+
+    /**
+     * A request that will get no response: one error of {@code kind}, and its latency so far (from its origin and
+     * from its send), so that failures weigh in the percentiles as they weigh on a user.
+     */
+    void recordLost(ErrorKind kind, long fromOrigin, long fromSend) {
+        error(kind);
+        recordLatency(fromOrigin, fromSend);
     }
 
     static void record(SingleWriterRecorder r, long nanos) {

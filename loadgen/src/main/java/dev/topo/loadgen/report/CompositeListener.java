@@ -30,4 +30,9 @@ public final class CompositeListener implements LoadListener {
     public void onInterval(TimelinePoint point, IntervalHistograms histograms) {
         listeners.forEach(l -> l.onInterval(point, histograms));
     }
+
+    @Override
+    public void onDrain(IntervalHistograms histograms) {
+        listeners.forEach(l -> l.onDrain(histograms));
+    }
 }

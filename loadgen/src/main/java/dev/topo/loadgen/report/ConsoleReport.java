@@ -48,15 +48,20 @@ public final class ConsoleReport {
         latency(out, "Connect", s.connect());
         latency(out, "TTFB", s.ttfb());
         if (spec.openLoop()) {
+            latency(out, "Send lag", s.sendLag());
             out.printf(Locale.ROOT, "  * from the intended send time (coordinated omission corrected)%n");
+            out.printf(Locale.ROOT, "  Schedule: %d due, %d sent, %d dropped%s%n", s.scheduled(), s.sent(),
+                    s.dropped(), s.dropped() > 0 ? " (never sent: in Latency* at the time they had waited)" : "");
             if (s.blockedRequests() > 0) {
                 out.printf(Locale.ROOT, "  Blocked: %d requests waited for a free connection, mean %s, max %s%n",
                         s.blockedRequests(), Units.micros(s.blockedMeanUs()), Units.micros(s.blockedMaxUs()));
             }
         }
-        out.printf(Locale.ROOT, "  %d requests in %s, %s read; connections: %d opened, at most %d open%n",
-                s.requests(), seconds(s.durationSeconds()), Units.bytes(s.bytesRead()), s.connectionsOpened(),
-                s.maxOpenConnections());
+        out.printf(Locale.ROOT, "  %d requests in %s%s, %s read; connections: %d opened, at most %d open%n",
+                s.requests(), seconds(s.durationSeconds()), s.drainResponses() == 0 ? ""
+                        : String.format(Locale.ROOT, " (%d of them in a %s drain after it)", s.drainResponses(),
+                        seconds(s.drainSeconds())),
+                Units.bytes(s.bytesRead()), s.connectionsOpened(), s.maxOpenConnections());
         StringBuilder status = new StringBuilder();
         for (Map.Entry<String, Long> e : s.statusClasses().entrySet()) {
             if (e.getValue() > 0) {

@@ -44,6 +44,17 @@ public final class HdrLogListener implements LoadListener, Closeable {
 
     @Override
     public void onInterval(TimelinePoint point, IntervalHistograms h) {
+        writeAll(h);
+    }
+
+    /** The drain's histograms too, so that the log adds up to the summary's totals. */
+    @Override
+    public void onDrain(IntervalHistograms h) {
+        writer.outputComment("drain after the measured window");
+        writeAll(h);
+    }
+
+    private void writeAll(IntervalHistograms h) {
         if (!started) {
             // The first interval's start is the log's time origin, so interval timestamps start at 0.
             started = true;

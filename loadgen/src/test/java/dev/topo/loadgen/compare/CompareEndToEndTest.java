@@ -132,8 +132,16 @@ class CompareEndToEndTest {
                 long requests = sum.path("requests").asLong();
                 double seconds = sum.path("durationSeconds").asDouble();
                 assertTrue(requests > 0 && seconds > 0, cfg + "/" + scenario + ": " + sum);
-                assertEquals(requests, sum.path("achievedRate").asDouble() * seconds, requests * 0.01 + 1,
-                        "requests = achieved rate x duration");
+                // The rate is over the measured window: the drain's responses are reported apart.
+                long inWindow = requests - sum.path("drainResponses").asLong();
+                assertEquals(inWindow, sum.path("achievedRate").asDouble() * seconds, 1,
+                        "responses in the window = achieved rate x duration");
+                assertEquals(DURATION_SECONDS, seconds, 0.001);
+                // The server's CPU over the window, per response: present and plausible (not 0, under 10 ms).
+                JsonNode cost = r.path("serverCost");
+                double cpuPerRequest = cost.path("cpuUsPerRequest").asDouble();
+                assertTrue(cpuPerRequest > 0 && cpuPerRequest < 10_000, cfg + "/" + scenario + ": " + cost);
+                assertTrue(cost.path("peakRssMiB").asDouble() > 10, cost.toString());
                 JsonNode lat = sum.path("latency");
                 assertTrue(lat.path("p50Us").asDouble() > 0, "p50 > 0");
                 assertTrue(lat.path("p99Us").asDouble() >= lat.path("p50Us").asDouble(), "p99 >= p50");
@@ -199,6 +207,10 @@ class CompareEndToEndTest {
         for (String cfg : List.of("single-acceptor", "reuseport")) {
             assertTrue(stdout.lines().anyMatch(l -> l.startsWith(cfg + " ")), "table row " + cfg + ":\n" + stdout);
         }
+        // A block per scenario: the console tables fit 120 columns (the failed configuration's message may not).
+        stdout.lines().filter(l -> !l.contains(": failed: ")).forEach(l ->
+                assertTrue(l.length() <= 120, l.length() + " columns: " + l));
+        assertTrue(stdout.contains("== keepalive ==") && stdout.contains("== rate =="), stdout);
     }
 
     @Test
@@ -210,7 +222,8 @@ class CompareEndToEndTest {
         List<String> names = new ArrayList<>(pngs.stream().map(p -> p.getFileName().toString()).toList());
         // Throughput, and a latency and a spread chart for each scenario that ran.
         assertTrue(names.containsAll(List.of("throughput.png", "throughput-keepalive.png", "throughput-rate.png",
-                "latency-keepalive.png", "latency-rate.png", "spread-keepalive.png", "spread-rate.png")),
+                "latency-keepalive.png", "latency-rate.png", "spread-keepalive.png", "spread-rate.png",
+                "timeline-keepalive.png", "timeline-rate.png")),
                 names.toString());
         assertFalse(names.contains("latency-echo.png"), "no chart for a scenario that ran nowhere");
         for (Path png : pngs) {
@@ -221,6 +234,10 @@ class CompareEndToEndTest {
             assertEquals(Charts.WIDTH, img.getWidth());
         }
         String html = Files.readString(out.resolve("index.html"));
+        // One table per scenario, each followed by its verdicts (two http servers ran: someone wins or ties).
+        assertTrue(html.contains("<h3>keepalive</h3>") && html.contains("<h3>rate</h3>"), "a table per scenario");
+        assertTrue(html.contains("<ul class=\"verdicts\">") && html.contains("How to read this"), "verdicts");
+        assertTrue(stdout.contains("== verdicts ==\nkeepalive: "), stdout);
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.trim().endsWith("</html>"));
         for (String n : names) {
             assertTrue(html.contains("href=\"" + n + "\""), "index.html links " + n);
@@ -240,6 +257,9 @@ class CompareEndToEndTest {
                 ObjectNode sum = (ObjectNode) r.path("load").path("summary");
                 if (!sum.isMissingNode()) {
                     sum.put("achievedRate", sum.path("achievedRate").asDouble() / 2);
+                    // A summary's p99 is not what the baseline reads when the run kept its histogram.
+                    ((ObjectNode) sum.path("latency")).put("p99Us", 1e9);
+                    assertTrue(r.path("latencyHistogram").isTextual(), "histogram kept: " + r.path("scenario"));
                 }
             }
         }
@@ -250,5 +270,11 @@ class CompareEndToEndTest {
             assertEquals(0, c.p99Percent(), 0.01, c.toString());
         }
         assertTrue(BaselineText.render(changes).contains("+100.0%"));
+        assertEquals(List.of(), Baseline.mismatches(older, results));
+        ((ObjectNode) older.path("machine")).put("cpus", 64);
+        List<String> mismatches = Baseline.mismatches(older, results);
+        assertEquals(1, mismatches.size(), mismatches.toString());
+        assertTrue(mismatches.get(0).startsWith("machine.cpus: 64 then, "), mismatches.toString());
+        assertTrue(BaselineText.render(changes, mismatches).startsWith("WARNING: the baseline ran elsewhere"));
     }
 }

@@ -34,10 +34,14 @@ class CompareInputTest {
     private String lastError;
 
     @Test
-    void theShippedScenarioFileHasTheSixModels() throws IOException {
+    void theShippedScenarioFileHasTheEightModels() throws IOException {
         List<Scenario> s = Scenario.load(Path.of("../config/scenarios.yaml"));
-        assertEquals(List.of("keepalive", "churn", "slow", "rate", "echo", "mixed"),
+        assertEquals(List.of("keepalive", "churn", "slow", "rate", "echo", "mixed", "keepalive-rate", "churn-rate"),
                 s.stream().map(Scenario::name).toList());
+        // The constant-rate twins of keepalive and churn, for CPU per request under the same load.
+        assertEquals(s.get(0).connections(), s.get(6).connections());
+        assertTrue(s.get(6).rate() > 0 && s.get(7).rate() > 0, "open loops");
+        assertEquals(ConnectionMode.PER_REQUEST, s.get(7).connectionMode());
         Scenario churn = s.get(1);
         assertEquals(ConnectionMode.PER_REQUEST, churn.connectionMode());
         assertTrue(s.get(2).path().contains("sleep="), "slow uses /work?sleep=");

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Raw TCP echo on 127.0.0.1, port 0, counting the bytes it sends back. */
+/** Raw TCP echo on 127.0.0.1, port 0, counting the bytes it sends back; or a broken one that alters them. */
 public final class TestEchoServer implements AutoCloseable {
 
     public final AtomicLong bytesEchoed = new AtomicLong();
@@ -25,6 +25,11 @@ public final class TestEchoServer implements AutoCloseable {
     private final Channel server;
 
     public TestEchoServer() {
+        this(false);
+    }
+
+    /** {@code corrupt}: every chunk goes back with its first byte inverted, at the right length. */
+    public TestEchoServer(boolean corrupt) {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -35,7 +40,11 @@ public final class TestEchoServer implements AutoCloseable {
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                bytesEchoed.addAndGet(((ByteBuf) msg).readableBytes());
+                                ByteBuf buf = (ByteBuf) msg;
+                                bytesEchoed.addAndGet(buf.readableBytes());
+                                if (corrupt && buf.isReadable()) {
+                                    buf.setByte(buf.readerIndex(), ~buf.getByte(buf.readerIndex()));
+                                }
                                 ctx.writeAndFlush(msg);
                             }
 

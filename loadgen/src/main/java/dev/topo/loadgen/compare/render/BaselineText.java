@@ -12,7 +12,17 @@ public final class BaselineText {
     }
 
     public static String render(List<Baseline.Change> changes) {
-        StringBuilder sb = new StringBuilder("change against the baseline (new vs old):\n");
+        return render(changes, List.of());
+    }
+
+    /** With the {@code mismatches} first, loud: a change measured on another machine is not the change's. */
+    public static String render(List<Baseline.Change> changes, List<String> mismatches) {
+        StringBuilder sb = new StringBuilder();
+        if (!mismatches.isEmpty()) {
+            sb.append("WARNING: the baseline ran elsewhere or otherwise; its changes are not the code's alone:\n");
+            mismatches.forEach(m -> sb.append("  ").append(m).append('\n'));
+        }
+        sb.append("change against the baseline (new vs old):\n");
         if (changes.isEmpty()) {
             return sb.append("  no configuration x scenario in common\n").toString();
         }

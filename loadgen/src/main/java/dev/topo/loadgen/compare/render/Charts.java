@@ -11,6 +11,7 @@ import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -49,6 +50,7 @@ public final class Charts {
             if (!doc.completedRuns(s.name()).isEmpty()) {
                 charts.add(throughput(doc, s, dir));
                 charts.add(latency(doc, s, dir));
+                charts.add(timeline(doc, s, dir));
                 charts.add(spread(doc, s, dir));
                 if (doc.completedRuns(s.name()).values().stream().anyMatch(r -> !r.poolWorkers().isEmpty())) {
                     charts.add(pool(doc, s, dir));
@@ -77,12 +79,12 @@ public final class Charts {
         axis.setTickUnit(new NumberTickUnit(1));
         axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
         chart.getCategoryPlot().setRangeAxis(axis);
-        BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
-        renderer.setBarPainter(new StandardBarPainter());
-        renderer.setBase(1);
+        // Dots, not bars: a bar's length on a log axis starts at an arbitrary 1 and misstates every ratio.
+        chart.getCategoryPlot().setRenderer(new LineAndShapeRenderer(false, true));
         return save(chart, dir, "throughput.png", "Throughput per topology and scenario",
-                "Achieved requests per second on a log scale (the rate scenario's is fixed by the offered load); "
-                        + "each scenario's own chart below compares the topologies on a linear scale.");
+                "Achieved requests per second on a log scale, a dot per topology (the open-loop scenarios' is fixed"
+                        + " by the offered load); each scenario's own chart below compares the topologies on a linear"
+                        + " scale.");
     }
 
     private static Chart throughput(Results.Document doc, Scenario s, Path dir) throws IOException {
@@ -101,9 +103,11 @@ public final class Charts {
         for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
             XYSeries series = new XYSeries(run.getKey());
             for (Results.Point p : run.getValue().latencyCurve()) {
-                // x = 1/(1-p): each "nine" is one decade, as HdrHistogram plots; 100% is drawn at the last nine.
-                double x = 1 / (1 - Math.min(p.percentile(), 99.999) / 100);
-                series.addOrUpdate(x, Math.max(p.latencyUs() / 1000, 0.001));
+                // x = 1/(1-p): each "nine" is one decade, as HdrHistogram plots. The max (100%) has no place on
+                // that axis; drawn at the last nine it would overwrite the 99.999% point, so it is left to the table.
+                if (p.percentile() < 100) {
+                    series.add(1 / (1 - p.percentile() / 100), Math.max(p.latencyUs() / 1000, 0.001));
+                }
             }
             data.addSeries(series);
         }
@@ -125,7 +129,25 @@ public final class Charts {
         plot.setRenderer(new XYLineAndShapeRenderer(true, true));
         String file = "latency-" + s.name() + ".png";
         return save(chart, dir, file, "Latency percentiles: " + s.name(),
-                "HdrHistogram-style: percentile on a log scale of 1/(1-p), latency on a log scale.");
+                "HdrHistogram-style: percentile on a log scale of 1/(1-p), latency on a log scale; up to 99.999%"
+                        + " (the max is in the table).");
+    }
+
+    /** Each second's rate of each topology: a stall, a slow start or a collapse that the totals average away. */
+    private static Chart timeline(Results.Document doc, Scenario s, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, Results.RunResult> run : doc.completedRuns(s.name()).entrySet()) {
+            XYSeries series = new XYSeries(run.getKey());
+            run.getValue().load().timeline().forEach(p -> series.add(p.elapsedSeconds(), p.rate()));
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Requests/s over the run: " + s.name(),
+                "seconds into the measured window", "requests/s", data, PlotOrientation.VERTICAL, true, false,
+                false);
+        chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
+        String file = "timeline-" + s.name() + ".png";
+        return save(chart, dir, file, "Timeline: " + s.name(),
+                "Responses per second of each topology through the measured window (the warm-up excluded).");
     }
 
     private static Chart spread(Results.Document doc, Scenario s, Path dir) throws IOException {

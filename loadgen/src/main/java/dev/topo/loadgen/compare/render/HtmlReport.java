@@ -2,14 +2,18 @@ package dev.topo.loadgen.compare.render;
 
 import dev.topo.loadgen.compare.Baseline;
 import dev.topo.loadgen.compare.Results;
+import dev.topo.loadgen.compare.Scenario;
+import dev.topo.loadgen.compare.Verdicts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code index.html}: one self-contained page (no script, no font, no request: the charts are inline {@code data:}
@@ -21,7 +25,8 @@ public final class HtmlReport {
     }
 
     public static void write(Results.Document doc, Table table, List<Charts.Chart> charts,
-                             List<Baseline.Change> changes, Path dir) throws IOException {
+                             List<Baseline.Change> changes, List<String> mismatches, Path dir)
+            throws IOException {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topo compare</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:1.5em;color:#222}")
@@ -36,29 +41,15 @@ public final class HtmlReport {
                 warmup(doc.options())))).append("<br>Placement: ").append(esc(doc.placement().note()))
                 .append("</p>\n");
 
-        h.append("<h2>Results</h2>\n<table><tr>");
-        table.header().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
-        h.append("</tr>\n");
-        for (List<Table.Cell> row : table.rows()) {
-            h.append("<tr>");
-            row.forEach(c -> h.append(c.best() ? "<td class=\"best\">" : "<td>").append(esc(c.text()))
-                    .append("</td>"));
-            h.append("</tr>\n");
-        }
-        h.append("</table>\n<p>Best value of each column highlighted. fair = Jain's index of the connections over the"
-                + " server's loops (1 = even, 1/n = all on one).</p>\n");
-
+        h.append("<h2>How to read this</h2>\n<p>").append(esc(HOW_TO_READ)).append("</p>\n");
         ServerTable server = new ServerTable(doc);
-        h.append("<h2>Server side</h2>\n<table><tr>");
-        server.header().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
-        h.append("</tr>\n");
-        for (List<String> row : server.rows()) {
-            h.append("<tr>");
-            row.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
-            h.append("</tr>\n");
+        Map<String, List<String>> verdicts = Verdicts.of(doc);
+        for (Scenario sc : doc.scenarios()) {
+            scenario(h, sc.name(), table, server, verdicts.getOrDefault(sc.name(), List.of()));
         }
-        h.append("</table>\n<p>").append(esc(ServerTable.LEGEND).replace("\n", "<br>"))
-                .append(".</p>\n");
+        h.append("<p>").append(esc(Table.LEGEND.replace("* clear best", "Highlighted: the clear best"))
+                .replace("\n", "<br>")).append("<br>").append(esc(ServerTable.LEGEND).replace("\n", "<br>"))
+                .append("</p>\n");
 
         h.append("<h2>Servers</h2>\n<ul>\n");
         doc.configs().stream().filter(c -> c.ready() != null && !c.ready().isEmpty())
@@ -73,7 +64,12 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         if (changes != null) {
-            h.append("<h2>Change against the baseline</h2>\n<table><tr><th>topology</th><th>scenario</th>")
+            h.append("<h2>Change against the baseline</h2>\n");
+            if (mismatches != null && !mismatches.isEmpty()) {
+                h.append("<p class=\"failed\"><b>The baseline ran elsewhere or otherwise: its changes are not the"
+                        + " code's alone.</b><br>").append(esc(String.join("; ", mismatches))).append("</p>\n");
+            }
+            h.append("<table><tr><th>topology</th><th>scenario</th>")
                     .append("<th>req/s before</th><th>req/s now</th><th>change</th><th>p99 before</th>")
                     .append("<th>p99 now</th><th>change</th></tr>\n");
             for (Baseline.Change c : changes) {
@@ -95,6 +91,59 @@ public final class HtmlReport {
         }
         h.append("<p>All figures: <a href=\"results.json\">results.json</a>.</p>\n</body></html>\n");
         Files.writeString(dir.resolve("index.html"), h, StandardCharsets.UTF_8);
+    }
+
+    /** For someone who did not write the tool: what the figures are and which of them compare servers. */
+    static final String HOW_TO_READ = "One table per scenario, a row per server configuration. req/s is what the"
+            + " client got answered; in closed-loop scenarios it is ranked, but on a small machine the client often"
+            + " saturates first. p50/p99/p99.9 include failed requests at the time they failed; they are ranked only"
+            + " in open-loop scenarios (a fixed offered rate), where a stall cannot hide. cpu/req is the server's own"
+            + " CPU time per response: at the same offered rate (keepalive-rate, churn-rate) it is what separates"
+            + " topologies. A highlighted cell is a clear best (more than 5% ahead, and apart from the others' spread"
+            + " with --repeat); closer is a tie. A run marked ! did not carry the offered rate and is not compared.";
+
+    /** One scenario: its load and server columns side by side in one table, then its verdicts. */
+    private static void scenario(StringBuilder h, String name, Table table, ServerTable server,
+                                 List<String> verdicts) {
+        List<Integer> load = columnsOf(table.header(), name);
+        List<Integer> cost = columnsOf(server.header(), name);
+        if (load.isEmpty()) {
+            return;
+        }
+        h.append("<h3>").append(esc(name)).append("</h3>\n<table><tr><th>topology</th>");
+        load.forEach(i -> h.append("<th>").append(esc(label(table.header().get(i), name))).append("</th>"));
+        cost.forEach(i -> h.append("<th>").append(esc(label(server.header().get(i), name))).append("</th>"));
+        h.append("</tr>\n");
+        for (int row = 0; row < table.rows().size(); row++) {
+            List<Table.Cell> cells = table.rows().get(row);
+            h.append("<tr><td>").append(esc(cells.get(0).text())).append("</td>");
+            load.forEach(i -> h.append(cells.get(i).best() ? "<td class=\"best\">" : "<td>")
+                    .append(esc(cells.get(i).text())).append("</td>"));
+            List<String> costs = server.rows().get(row);
+            cost.forEach(i -> h.append("<td>").append(esc(costs.get(i))).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+        if (!verdicts.isEmpty()) {
+            h.append("<ul class=\"verdicts\">\n");
+            verdicts.forEach(v -> h.append("<li>").append(esc(v)).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+    }
+
+    /** Indexes of the header entries {@code "scenario label"} of one scenario. */
+    private static List<Integer> columnsOf(List<String> header, String scenario) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i < header.size(); i++) {
+            if (header.get(i).startsWith(scenario + " ")) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    private static String label(String header, String scenario) {
+        return header.substring(scenario.length() + 1);
     }
 
     private static String warmup(Results.Options o) {

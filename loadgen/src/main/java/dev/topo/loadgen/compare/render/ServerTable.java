@@ -2,6 +2,7 @@ package dev.topo.loadgen.compare.render;
 
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
+import dev.topo.loadgen.compare.ServerCost;
 
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
@@ -9,9 +10,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the server itself counted, beside the load generator's table (which already fills the console's width): per
- * scenario the thundering herd (empty accept wake-ups per accepted connection) and, for servers with a dynamic
- * pool, the smallest and largest pool seen. A pool column appears only for scenarios where some server has a pool.
+ * What the server cost and counted, beside the load generator's table: per scenario its CPU per response (and per
+ * connection where connections were opened in the window), context switches per response, peak memory, the
+ * thundering herd (empty accept wake-ups per accepted connection) and, for servers with a dynamic pool, the
+ * smallest and largest pool seen. A pool column appears only for scenarios where some server has a pool.
  */
 public final class ServerTable {
 
@@ -20,31 +22,51 @@ public final class ServerTable {
     private final List<List<String>> rows = new ArrayList<>();
 
     public ServerTable(Results.Document doc) {
-        List<String> scenarios = new ArrayList<>();
-        List<Boolean> pooled = new ArrayList<>();
-        for (Scenario sc : doc.scenarios()) {
-            boolean pool = doc.completedRuns(sc.name()).values().stream().anyMatch(r -> !r.poolWorkers().isEmpty());
-            scenarios.add(sc.name());
-            pooled.add(pool);
-            groups.add(sc.name());
-            labels.add("herd");
-            if (pool) {
-                groups.add(sc.name());
-                labels.add("pool");
+        List<Scenario> scenarios = doc.scenarios();
+        List<List<String>> kinds = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            var runs = doc.completedRuns(sc.name()).values();
+            List<String> k = new ArrayList<>(List.of("cpu/req", "cs/req"));
+            // Per connection only where connections were opened in the window: a connection per request.
+            if (runs.stream().anyMatch(r -> r.serverCost() != null && r.serverCost().cpuUsPerConnection() != null)) {
+                k.add("cpu/conn");
             }
+            k.add("rss");
+            k.add("herd");
+            if (runs.stream().anyMatch(r -> !r.poolWorkers().isEmpty())) {
+                k.add("pool");
+            }
+            kinds.add(k);
+            k.forEach(label -> {
+                groups.add(sc.name());
+                labels.add(label);
+            });
         }
         for (Results.ConfigResult cfg : doc.configs()) {
             List<String> row = new ArrayList<>();
             row.add(cfg.name());
             for (int i = 0; i < scenarios.size(); i++) {
-                Results.RunResult r = cfg.completedRun(scenarios.get(i));
-                row.add(r == null ? "-" : herd(r.emptyWakeupsPerAccept()));
-                if (pooled.get(i)) {
-                    row.add(r == null ? "-" : pool(r.poolWorkers()));
+                Results.RunResult r = cfg.completedRun(scenarios.get(i).name());
+                for (String label : kinds.get(i)) {
+                    row.add(r == null ? "-" : cell(label, r));
                 }
             }
             rows.add(row);
         }
+    }
+
+    private static String cell(String label, Results.RunResult r) {
+        ServerCost.Figures c = r.serverCost();
+        return switch (label) {
+            case "herd" -> herd(r.emptyWakeupsPerAccept());
+            case "pool" -> pool(r.poolWorkers());
+            case "cpu/req" -> c == null ? "n/a" : Table.micros1(r.figure("cpu/req", c.cpuUsPerRequest()));
+            case "cpu/conn" -> c == null || c.cpuUsPerConnection() == null ? "n/a"
+                    : Table.micros1(c.cpuUsPerConnection());
+            case "cs/req" -> c == null ? "n/a" : String.format(Locale.ROOT, "%.2f", c.contextSwitchesPerRequest());
+            case "rss" -> c == null ? "n/a" : String.format(Locale.ROOT, "%.0fMiB", c.peakRssMiB());
+            default -> throw new IllegalArgumentException(label);
+        };
     }
 
     /** Three decimals: a herd of a few empty wake-ups per thousand connections must not read as 0. */
@@ -75,51 +97,15 @@ public final class ServerTable {
         return rows;
     }
 
-    /** Fixed-width text laid out as {@link Table#render()}: scenario names over labels, a bar between groups. */
+    /** Fixed-width text, a block per scenario, as {@link Table#render()}. */
     public String render() {
-        int n = labels.size() + 1;
-        int[] width = new int[n];
-        width[0] = "topology".length();
-        for (List<String> row : rows) {
-            width[0] = Math.max(width[0], row.get(0).length());
-        }
-        for (int i = 1; i < n; i++) {
-            width[i] = Math.max(labels.get(i - 1).length(), first(i) ? groups.get(i - 1).length() : 0);
-            for (List<String> row : rows) {
-                width[i] = Math.max(width[i], row.get(i).length());
-            }
-        }
-        StringBuilder top = new StringBuilder(pad("", width[0], true));
-        StringBuilder second = new StringBuilder(pad("topology", width[0], true));
-        for (int i = 1; i < n; i++) {
-            String sep = first(i) ? " | " : "  ";
-            top.append(sep).append(pad(first(i) ? groups.get(i - 1) : "", width[i], true));
-            second.append(sep).append(pad(labels.get(i - 1), width[i], false));
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append(top.toString().stripTrailing()).append('\n').append(second).append('\n');
-        for (List<String> row : rows) {
-            sb.append(pad(row.get(0), width[0], true));
-            for (int i = 1; i < n; i++) {
-                sb.append(first(i) ? " | " : "  ").append(pad(row.get(i), width[i], false));
-            }
-            sb.append('\n');
-        }
-        sb.append(LEGEND).append('\n');
-        return sb.toString();
+        return TextGrid.render(groups, labels, rows) + LEGEND + "\n";
     }
 
-    /** Two lines, so the console stays within 120 columns. */
-    public static final String LEGEND = "herd = empty accept wake-ups per accepted connection (thundering herd;"
+    /** Lines of at most 120 columns. */
+    public static final String LEGEND = "cpu/req, cpu/conn = server CPU time (all its processes) per response, per"
+            + " connection opened; cs/req = its\n  context switches per response; rss = peak resident memory; all over"
+            + " the measured window\nherd = empty accept wake-ups per accepted connection (thundering herd;"
             + " n/a: none accepted in the window)\npool = min-max worker processes of the dynamic pool, sampled each"
             + " second";
-
-    private boolean first(int i) {
-        return i == 1 || !groups.get(i - 1).equals(groups.get(i - 2));
-    }
-
-    private static String pad(String s, int w, boolean left) {
-        String fill = " ".repeat(Math.max(0, w - s.length()));
-        return left ? s + fill : fill + s;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.topo.loadgen.compare.render;
 
+import dev.topo.loadgen.compare.LikeWithLike;
+import dev.topo.loadgen.compare.Repeats;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
 
@@ -10,7 +12,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The comparison as one table: a row per configuration, for each scenario requests/s, p50, p99, p99.9, errors and
- * fairness. The best value of each column is marked with {@code *}. Shared by the console and the HTML page.
+ * fairness. A clear best of a ranked column is marked with {@code *} ({@link LikeWithLike} says which columns rank
+ * and what is a tie). Shared by the console and the HTML page.
  */
 public final class Table {
 
@@ -32,34 +35,39 @@ public final class Table {
         List<Column> columns = new ArrayList<>();
         for (Scenario sc : doc.scenarios()) {
             String s = sc.name();
-            // In open loop the offered rate sets requests/s: a "best" there would only mark noise.
-            columns.add(new Column(s, "req/s", true, sc.rate() == 0, r -> r.load().summary().achievedRate()));
-            columns.add(new Column(s, "p50", false, true, r -> r.load().summary().latency().p50Us()));
-            columns.add(new Column(s, "p99", false, true, r -> r.load().summary().latency().p99Us()));
-            columns.add(new Column(s, "p99.9", false, true, r -> r.load().summary().latency().p999Us()));
-            columns.add(new Column(s, "errors", false, true, r -> r.load().summary().errorsTotal()));
+            boolean latency = LikeWithLike.ranksLatency(sc.rate());
+            // With --repeat, the medians over the runs.
+            columns.add(new Column(s, "req/s", true, LikeWithLike.ranksRate(sc.rate()),
+                    r -> r.figure("req/s", r.load().summary().achievedRate())));
+            columns.add(new Column(s, "p50", false, latency,
+                    r -> r.figure("p50", r.load().summary().latency().p50Us())));
+            columns.add(new Column(s, "p99", false, latency,
+                    r -> r.figure("p99", r.load().summary().latency().p99Us())));
+            columns.add(new Column(s, "p99.9", false, latency,
+                    r -> r.figure("p99.9", r.load().summary().latency().p999Us())));
+            // Errors are reported, not competed for: a column of zeros would otherwise crown every row.
+            columns.add(new Column(s, "errors", false, false, r -> r.load().summary().errorsTotal()));
             columns.add(new Column(s, "fair", true, true, r -> r.fairness() == null ? Double.NaN : r.fairness()));
         }
         header.add("topology");
         columns.forEach(c -> header.add(c.scenario() + " " + c.label()));
         columns.forEach(c -> groups.add(c.scenario()));
         columns.forEach(c -> labels.add(c.label()));
-        double[] best = new double[columns.size()];
-        boolean[] differ = new boolean[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            Column c = columns.get(i);
-            best[i] = Double.NaN;
+        List<List<Double>> ranked = new ArrayList<>();
+        List<List<Repeats.Figure>> spreads = new ArrayList<>();
+        for (Column c : columns) {
+            List<Double> values = new ArrayList<>();
+            List<Repeats.Figure> figures = new ArrayList<>();
             for (Results.ConfigResult cfg : doc.configs()) {
                 Results.RunResult r = cfg.completedRun(c.scenario());
-                if (r != null) {
-                    double v = c.value().applyAsDouble(r);
-                    differ[i] |= !Double.isNaN(best[i]) && !Double.isNaN(v) && v != best[i];
-                    if (!Double.isNaN(v) && (Double.isNaN(best[i])
-                            || (c.higherIsBetter() ? v > best[i] : v < best[i]))) {
-                        best[i] = v;
-                    }
+                // A run that did not carry the offered load is shown, not ranked.
+                if (r != null && r.notComparable() == null) {
+                    values.add(c.value().applyAsDouble(r));
+                    figures.add(r.repeats() == null ? null : r.repeats().figures().get(c.label()));
                 }
             }
+            ranked.add(values);
+            spreads.add(figures);
         }
         for (Results.ConfigResult cfg : doc.configs()) {
             List<Cell> row = new ArrayList<>();
@@ -74,9 +82,13 @@ public final class Table {
                     continue;
                 }
                 double v = c.value().applyAsDouble(r);
-                // A lone value, or a tie of all (no errors anywhere), is not "best" of anything.
-                boolean isBest = c.ranked() && !Double.isNaN(v) && v == best[i] && differ[i];
-                row.add(new Cell(format(c.label(), v), isBest));
+                boolean comparable = r.notComparable() == null;
+                Repeats.Figure spread = r.repeats() == null ? null : r.repeats().figures().get(c.label());
+                boolean isBest = c.ranked() && comparable && !Double.isNaN(v)
+                        && LikeWithLike.clearBest(v, ranked.get(i), c.higherIsBetter())
+                        && LikeWithLike.apart(spread, spreads.get(i));
+                String text = format(c.label(), v) + (!comparable && c.label().equals("req/s") ? "!" : "");
+                row.add(new Cell(text, isBest));
             }
             rows.add(row);
         }
@@ -92,6 +104,11 @@ public final class Table {
             case "fair" -> String.format(Locale.ROOT, "%.3f", v);
             default -> micros(v);
         };
+    }
+
+    /** One decimal below 100 us: CPU per request is tens of microseconds, and 12us against 13us hides 8%. */
+    static String micros1(double us) {
+        return us < 100 ? String.format(Locale.ROOT, "%.1fus", us) : micros(us);
     }
 
     static String micros(double us) {
@@ -112,47 +129,23 @@ public final class Table {
         return rows;
     }
 
-    /** Fixed-width text: a line of scenario names over a line of metrics, a trailing {@code *} on the best. */
+    /** Fixed-width text, a block per scenario; a trailing {@code *} on a clear best. */
     public String render() {
-        int n = header.size();
-        int[] width = new int[n];
-        width[0] = "topology".length();
+        List<List<String>> text = new ArrayList<>();
         for (List<Cell> row : rows) {
-            width[0] = Math.max(width[0], row.get(0).text().length());
+            List<String> t = new ArrayList<>();
+            t.add(row.get(0).text());
+            // Every value cell ends in a mark or a space, so the numbers stay aligned.
+            row.subList(1, row.size()).forEach(c -> t.add(c.text() + (c.best() ? "*" : " ")));
+            text.add(t);
         }
-        for (int i = 1; i < n; i++) {
-            boolean first = i == 1 || !groups.get(i - 1).equals(groups.get(i - 2));
-            width[i] = Math.max(labels.get(i - 1).length(), first ? groups.get(i - 1).length() : 0);
-            for (List<Cell> row : rows) {
-                width[i] = Math.max(width[i], row.get(i).text().length() + 1);
-            }
-        }
-        StringBuilder top = new StringBuilder(pad("", width[0], true));
-        StringBuilder second = new StringBuilder(pad("topology", width[0], true));
-        for (int i = 1; i < n; i++) {
-            // The scenario name heads the first column of its group, with a bar so the groups stand apart.
-            boolean first = i == 1 || !groups.get(i - 1).equals(groups.get(i - 2));
-            String sep = first ? " | " : "  ";
-            top.append(sep).append(pad(first ? groups.get(i - 1) : "", width[i], true));
-            second.append(sep).append(pad(labels.get(i - 1), width[i], false));
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append(top.toString().stripTrailing()).append('\n').append(second).append('\n');
-        for (List<Cell> row : rows) {
-            for (int i = 0; i < n; i++) {
-                Cell c = row.get(i);
-                String t = c.text() + (c.best() ? "*" : i == 0 ? "" : " ");
-                boolean first = i == 1 || (i > 1 && !groups.get(i - 1).equals(groups.get(i - 2)));
-                sb.append(i == 0 ? pad(t, width[i], true) : (first ? " | " : "  ") + pad(t, width[i], false));
-            }
-            sb.append('\n');
-        }
-        sb.append("* best in its column; fair = Jain's index of connections over the server's loops (1 = even)\n");
-        return sb.toString();
+        return TextGrid.render(groups, labels, text) + LEGEND;
     }
 
-    private static String pad(String s, int w, boolean left) {
-        String fill = " ".repeat(Math.max(0, w - s.length()));
-        return left ? s + fill : fill + s;
-    }
+    /** What the marks mean; the page shows it too. */
+    public static final String LEGEND = "* clear best of its column (by more than 5%, and with --repeat its min-max"
+            + " apart from every other row's;\n  closer is a tie, not marked); req/s ranked in closed loop, latency in"
+            + " open loop only; with --repeat: medians\n! missed the offered rate by more than 2%: not comparable, not"
+            + " ranked\nfair = Jain's index of connections over the server's loops (1 = even; n/a with fewer than 2"
+            + " loops)\n";
 }

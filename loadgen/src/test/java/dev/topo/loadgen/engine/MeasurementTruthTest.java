@@ -1,0 +1,152 @@
+package dev.topo.loadgen.engine;
+
+import dev.topo.loadgen.support.TestEchoServer;
+import dev.topo.loadgen.support.TestHttpServer;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each figure of the README's "What is measured" against a server that makes it matter: failures that would vanish
+ * from the latency, requests an open loop could not send, a drain that would stretch the rate's window.
+ */
+@Timeout(30)
+class MeasurementTruthTest {
+
+    private static LoadSpec.Builder spec(String url) {
+        return LoadSpec.builder(Target.parse(url)).duration(Duration.ofMillis(1000));
+    }
+
+    private static long errors(Summary s, ErrorKind kind) {
+        return s.errors().get(kind.label());
+    }
+
+    @Test
+    void aResetWithSixteenPipelinedRequestsIsSixteenErrors() throws Exception {
+        // Answers nothing; resets a connection once its 16th request has arrived, so every request is lost.
+        Map<Integer, AtomicInteger> perConnection = new ConcurrentHashMap<>();
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            if (perConnection.computeIfAbsent(c, x -> new AtomicInteger()).incrementAndGet() == 16) {
+                TestHttpServer.reset(ctx, req);
+            } else {
+                req.release();
+            }
+        })) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(2).pipeline(16).build()).summary();
+            assertEquals(0, s.requests());
+            assertTrue(server.connections.get() >= 4, "connections " + server.connections.get());
+            assertEquals(16L * server.connections.get(), server.requests.get());
+            // One error per lost request, not one per connection, each with its latency recorded.
+            assertEquals(server.requests.get(), errors(s, ErrorKind.RESET), s.errors().toString());
+            assertEquals(errors(s, ErrorKind.RESET), s.errorsTotal(), s.errors().toString());
+            assertEquals(s.errorsTotal(), s.latency().count());
+            assertEquals(1.0, s.errorRate());
+        }
+    }
+
+    @Test
+    void timedOutRequestsAppearInTheP99() throws Exception {
+        // Every 40th request is never answered: 2.5% of the requests take the 300 ms timeout.
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            if (n % 40 == 0) {
+                req.release();
+            } else {
+                s.respond(ctx, req, HttpResponseStatus.OK, Map.of());
+            }
+        })) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(4).timeout(Duration.ofMillis(300))
+                    .duration(Duration.ofMillis(1500)).build()).summary();
+            long timeouts = errors(s, ErrorKind.TIMEOUT);
+            assertTrue(timeouts >= 8, s.errors().toString());
+            assertEquals(s.requests() + timeouts, s.latency().count());
+            assertTrue(s.latency().p99Us() >= 300_000, "p99 " + s.latency().p99Us() + " with " + timeouts
+                    + " timeouts in " + s.latency().count());
+            assertTrue(s.latency().p50Us() < 50_000, "p50 " + s.latency().p50Us());
+        }
+    }
+
+    @Test
+    void openLoopAboveCapacityCountsWhatItCouldNotSend() throws Exception {
+        // Answers its first 300 requests, then nothing: at 1000 req/s on 2 connections most of the second is unsent.
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            if (n <= 300) {
+                s.respond(ctx, req, HttpResponseStatus.OK, Map.of());
+            } else {
+                req.release();
+            }
+        })) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(2).rate(1000).timeout(Duration.ofSeconds(5))
+                    .build()).summary();
+            assertEquals(300, s.requests());
+            assertEquals(1000, s.scheduled(), 5);
+            assertEquals(server.requests.get(), s.sent());
+            assertEquals(s.scheduled(), s.sent() + s.dropped());
+            assertTrue(s.dropped() >= 600, "dropped " + s.dropped());
+            // The two requests the server kept are unanswered when the drain ends: timeouts, not forgotten.
+            assertEquals(2, errors(s, ErrorKind.TIMEOUT), s.errors().toString());
+            // The unsent tail is in the corrected latency, each at the time it had waited: up to ~700 ms.
+            assertEquals(s.requests() + 2 + s.dropped(), s.latency().count());
+            assertTrue(s.latency().p99Us() >= 600_000, "corrected p99 " + s.latency().p99Us());
+            assertTrue(s.latency().p50Us() >= 100_000, "corrected p50 " + s.latency().p50Us());
+            assertEquals(s.sent(), s.sendLag().count());
+        }
+    }
+
+    @Test
+    void openLoopOnTimeHasNoDropsAndASmallSendLag() throws Exception {
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(4).rate(500).build()).summary();
+            assertEquals(500, s.scheduled(), 2);
+            assertEquals(0, s.dropped());
+            assertEquals(s.scheduled(), s.sent());
+            assertEquals(s.sent(), s.requests());
+            assertTrue(s.sendLag().p50Us() < 5_000, "send lag p50 " + s.sendLag().p50Us());
+        }
+    }
+
+    @Test
+    void theRateWindowExcludesTheDrain() throws Exception {
+        // Fast for the first 600 ms, then every response is held 1 s: the last requests complete in the drain.
+        AtomicLong first = new AtomicLong();
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            long now = System.nanoTime();
+            first.compareAndSet(0, now);
+            if (now - first.get() < 600_000_000L) {
+                s.respond(ctx, req, HttpResponseStatus.OK, Map.of());
+            } else {
+                s.respondLater(ctx, req, 1000);
+            }
+        })) {
+            LoadResult r = LoadEngine.run(spec(server.url()).connections(4).build());
+            Summary s = r.summary();
+            assertEquals(server.requests.get(), s.requests());
+            assertEquals(4, s.drainResponses());
+            assertEquals(1.0, s.durationSeconds(), 0.001);
+            assertTrue(s.drainSeconds() >= 0.3, "drain " + s.drainSeconds());
+            // Responses completed inside the second, over the second: not diluted by the drain's time.
+            assertEquals(s.requests() - 4, s.achievedRate(), 0.5);
+            assertEquals(s.requests() - 4, r.timeline().stream().mapToLong(TimelinePoint::requests).sum());
+            assertEquals(s.requests(), s.latency().count());
+        }
+    }
+
+    @Test
+    void anEchoOfOtherBytesIsAProtocolError() throws Exception {
+        try (TestEchoServer server = new TestEchoServer(true)) {
+            Summary s = LoadEngine.run(spec("tcp://127.0.0.1:" + server.port()).connections(2)
+                    .duration(Duration.ofMillis(500)).build()).summary();
+            assertEquals(0, s.requests());
+            assertTrue(errors(s, ErrorKind.PROTOCOL) > 0, s.errors().toString());
+            assertEquals(errors(s, ErrorKind.PROTOCOL), s.errorsTotal(), s.errors().toString());
+        }
+    }
+}

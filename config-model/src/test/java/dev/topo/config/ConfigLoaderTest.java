@@ -102,7 +102,7 @@ class ConfigLoaderTest {
             topology: {kind: reuseport, listeners: 0}   | topology.listeners: 0 (expected: 1..256)
             topology: {kind: single-acceptor, workers: -1} | topology.workers: -1 (expected: 1..4096)
             topology: {listenrs: 2}                     | topology.listenrs: unknown key (expected: one of acceptBatch, acceptMutex, backlog, deferAccept, dispatch, kind, listeners, loops, maxChildren, maxRestarts, maxThreads, processes, queue, standbyWorkers, threads, whenFull, workers, workersPerListener)
-            colour: blue                                | colour: unknown key (expected: one of admin, bind, drainDelay, drainTimeout, handler, limits, protocol, topology, transport, work)
+            colour: blue                                | colour: unknown key (expected: one of admin, bind, drainDelay, drainTimeout, handler, limits, protocol, reload, topology, transport, work)
             topology: {kind: prefork}                   | topology.kind: 'prefork' (expected: one of single-acceptor, reuseport, shared-listener, iterative, thread-per-connection, thread-pool, process-reuseport, process-shared-listener, process-fd-passing, process-per-connection)
             transport: io_uring                         | transport: 'io_uring' (expected: one of epoll, nio, auto)
             bind: {port: 70000}                         | bind.port: 70000 (expected: 0..65535)

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class TopoServerCommandTest {
     private static final Pattern READY = Pattern.compile("topo ready: .* address=\\S+:(\\d+) ");
+    private static final Pattern PORTS = Pattern.compile("topo ready: .* address=\\S+:(\\d+) admin=\\S+:(\\d+) ");
 
     @TempDir
     Path dir;
@@ -115,6 +118,98 @@ class TopoServerCommandTest {
             assertTrue(System.nanoTime() - began < TimeUnit.SECONDS.toNanos(10));
             assertEquals(128 + 15, p.exitValue(), err.all());
         }
+    }
+
+    @Test
+    void sighupAndTopoReloadSwitchLiveAndABadFileChangesNothing() throws Exception {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, serverYaml("kind: single-acceptor", false));
+        Process p = command("--config", file.toString()).start();
+        Lines err = new Lines(p);
+        Matcher ready = err.await(PORTS);
+        int port = Integer.parseInt(ready.group(1));
+        int admin = Integer.parseInt(ready.group(2));
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        assertTrue(loop(address).startsWith("topo-worker-0-"));
+
+        Files.writeString(file, serverYaml("kind: reuseport, listeners: 2", false));
+        hangup(p);
+        err.await("reload (SIGHUP): switched single-acceptor -> reuseport, generation 2");
+        assertTrue(loop(address).startsWith("topo-loop-"), "served by the new generation");
+
+        Files.writeString(file, serverYaml("kind: reuseport, listeners: 0", false));
+        hangup(p);
+        err.await(Pattern.compile("reload \\(SIGHUP\\): invalid: \\S*server.yaml: topology.listeners: 0 "
+                + "\\(expected: 1\\.\\.256\\)"));
+        Result bad = Result.of(reload("--admin", "127.0.0.1:" + admin).start());
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.out().contains("\"outcome\" : \"invalid\""), bad.out());
+        assertTrue(loop(address).startsWith("topo-loop-"), "the old generation still serves");
+
+        Files.writeString(file, serverYaml("kind: thread-pool, workers: 2", false));
+        Result ok = Result.of(reload("--admin", "127.0.0.1:" + admin).start());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("\"generation\" : 3"), ok.out());
+        assertTrue(loop(address).startsWith("topo-pool-"));
+        Result nobody = Result.of(reload("--admin", "127.0.0.1:1").start());
+        assertEquals(1, nobody.exit(), nobody.err());
+
+        sigterm(p);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped");
+        assertEquals(0, p.exitValue(), err.all());
+    }
+
+    @Test
+    void aConfigMapStyleSymlinkSwapReloadsExactlyOnce() throws Exception {
+        // The layout of a mounted ConfigMap: server.yaml -> ..data/server.yaml, ..data -> ..<timestamp>.
+        Path first = Files.createDirectory(dir.resolve("..2026_12_03_1"));
+        Files.writeString(first.resolve("server.yaml"), serverYaml("kind: single-acceptor", true));
+        Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+        Path file = Files.createSymbolicLink(dir.resolve("server.yaml"), Path.of("..data/server.yaml"));
+        Process p = command("--config", file.toString()).start();
+        Lines err = new Lines(p);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", err.awaitPort());
+
+        // What the kubelet does on an update: a new directory, a new symlink beside ..data, renamed over it.
+        Path second = Files.createDirectory(dir.resolve("..2026_12_03_2"));
+        Files.writeString(second.resolve("server.yaml"), serverYaml("kind: shared-listener, loops: 2", true));
+        Path tmp = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+        Files.move(tmp, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(first.resolve("server.yaml"));
+        Files.delete(first);
+        err.await("reload (watch): switched single-acceptor -> shared-listener, generation 2");
+        assertTrue(loop(address).startsWith("topo-loop-0-"));
+        // Touching without a change, and the quiet period after the swap: no second reload.
+        Files.setLastModifiedTime(second.resolve("server.yaml"), FileTime.fromMillis(System.currentTimeMillis()));
+        Thread.sleep(1500);
+        sigterm(p);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped");
+        assertEquals(1, err.all().split("reload \\(watch\\)", -1).length - 1, err.all());
+    }
+
+    private static String serverYaml(String topology, boolean watch) {
+        return "bind: {host: 127.0.0.1, port: 0}\nadmin: {port: 0}\ndrainDelay: 0s\ndrainTimeout: 2s\n"
+                + "reload: {watch: " + watch + "}\ntopology: {" + topology + "}\n";
+    }
+
+    /** The loop that served one request on a new connection: says which generation's topology answered. */
+    private static String loop(InetSocketAddress address) throws IOException {
+        try (RawHttp c = new RawHttp(address)) {
+            RawHttp.Response r = c.exchange(RawHttp.get("/"));
+            assertEquals(200, r.status());
+            return r.loop();
+        }
+    }
+
+    private static void hangup(Process p) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
+    }
+
+    private static ProcessBuilder reload(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ReloadCommand.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
     }
 
     /** Through the handle: Process.destroy() would also close our end of the child's stderr. */

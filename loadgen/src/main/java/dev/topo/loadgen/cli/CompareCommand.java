@@ -78,6 +78,11 @@ public final class CompareCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}")
     private int repeat;
 
+    @Option(names = "--switch-live",
+            description = "One server JVM for every configuration, switched from one to the next live (POST "
+                    + "/reload) rather than started anew: one warm JVM, no start-up charged to whoever runs first.")
+    private boolean switchLive;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "report",
             description = "Report directory. Default: ${DEFAULT-VALUE}")
     private Path out;
@@ -223,7 +228,7 @@ public final class CompareCommand implements Callable<Integer> {
         return new CompareRunner.Options(List.copyOf(files), scenariosFile, scenarios, duration, warmup, template,
                 Map.of("java", java, "jar", jar.toAbsolutePath().toString(), "host", "127.0.0.1"),
                 includePerConnection, cpus == null ? null : cpus[0], cpus == null ? null : cpus[1], readyTimeout,
-                repeat);
+                repeat, switchLive);
     }
 
     private static String quoted(Path p) {

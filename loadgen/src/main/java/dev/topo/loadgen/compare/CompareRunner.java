@@ -49,13 +49,15 @@ public final class CompareRunner {
     public record Options(List<Path> configs, Path scenariosFile, List<Scenario> scenarios, Duration duration,
                           Warmup warmup, String serverCommand, Map<String, String> placeholders,
                           boolean includePerConnection, String serverCpus, String clientCpus,
-                          Duration readyTimeout, int repeat) {
+                          Duration readyTimeout, int repeat, boolean switchLive) {
     }
 
     private final Options options;
     private final PrintStream progress;
     /** Told of each run's warm-up windows and seconds: a live line on a terminal, so a 10 s run is not silent. */
     private final LoadListener live;
+    /** With {@code switchLive}: the one server, once started. */
+    private SwitchedServer switched;
 
     public CompareRunner(Options options, PrintStream progress) {
         this(options, progress, LoadListener.NONE);
@@ -95,6 +97,10 @@ public final class CompareRunner {
             }
             attempts.forEach(a -> configs.add(Repeats.mergeConfig(a, options.scenarios())));
         } finally {
+            if (switched != null) {
+                switched.server.stop(Duration.ofSeconds(15));
+                switched = null;
+            }
             if (restoreCpus != null) {
                 // This JVM may go on (tests share one): give it its CPUs back.
                 Placement.pinClient(restoreCpus);
@@ -117,7 +123,7 @@ public final class CompareRunner {
                         options.warmup().length().toMillis() / 1e3, options.serverCommand(),
                         options.configs().stream().map(Path::toString).toList(),
                         options.scenariosFile() == null ? null : options.scenariosFile().toString(),
-                        options.repeat()),
+                        options.repeat(), options.switchLive()),
                 options.scenarios(), configs);
     }
 
@@ -142,34 +148,16 @@ public final class CompareRunner {
             return skipped(cfg, "no scenario for protocol " + cfg.protocol().yamlName());
         }
         List<Results.RunResult> runs = new ArrayList<>();
-        int[] ports;
-        ServerProcess server;
-        try {
-            Map<String, String> values = new HashMap<>(options.placeholders());
-            values.put("config", file.toAbsolutePath().toString());
-            // For containers: the file name alone, to join with wherever the directory is mounted.
-            values.put("configName", file.getFileName().toString());
-            // The server's own flags take port 0 and its ready line reports what it bound: no window in which
-            // another process takes a port picked here. A template that publishes the ports (podman -p) needs them
-            // fixed beforehand.
-            boolean ephemeral = ownPortFlags(options.serverCommand());
-            values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
-            values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
-            values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
-            List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
-            server = ServerProcess.start(argv);
-        } catch (IOException | RuntimeException e) {
-            return failed(cfg, "cannot start the server: " + oneLine(e), runs);
+        if (options.switchLive()) {
+            return runSwitched(cfg, file, applicable);
         }
+        Started started = start(cfg, file);
+        if (started.failure() != null) {
+            return failed(cfg, started.failure(), runs);
+        }
+        ServerProcess server = started.server();
+        int[] ports = started.ports();
         try {
-            try {
-                ports = server.awaitReady(options.readyTimeout());
-            } catch (IOException e) {
-                progress.printf("compare: %s FAILED to start: %s%n", cfg.name(), oneLine(e));
-                return failed(cfg, "server not ready: " + oneLine(e), runs);
-            }
-            progress.printf("compare: %s ready (pid %d, port %d, admin %d)%n", cfg.name(), server.pid(), ports[0],
-                    ports[1]);
             String failure = null;
             for (Scenario s : applicable) {
                 if (!server.isAlive()) {
@@ -189,6 +177,82 @@ public final class CompareRunner {
         } finally {
             server.stop(Duration.ofSeconds(15));
         }
+    }
+
+    /** A started server, or why it is not. */
+    private record Started(ServerProcess server, int[] ports, String failure) {
+    }
+
+    /** Starts the server command on {@code file} and waits until it is ready. */
+    private Started start(ConfigFile cfg, Path file) throws InterruptedException {
+        ServerProcess server;
+        try {
+            Map<String, String> values = new HashMap<>(options.placeholders());
+            values.put("config", file.toAbsolutePath().toString());
+            // For containers: the file name alone, to join with wherever the directory is mounted.
+            values.put("configName", file.getFileName().toString());
+            // The server's own flags take port 0 and its ready line reports what it bound: no window in which
+            // another process takes a port picked here. A template that publishes the ports (podman -p) needs them
+            // fixed beforehand.
+            boolean ephemeral = ownPortFlags(options.serverCommand());
+            values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
+            values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
+            values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
+            List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
+            server = ServerProcess.start(argv);
+        } catch (IOException | RuntimeException e) {
+            return new Started(null, null, "cannot start the server: " + oneLine(e));
+        }
+        try {
+            int[] ports = server.awaitReady(options.readyTimeout());
+            progress.printf("compare: %s ready (pid %d, port %d, admin %d)%n", cfg.name(), server.pid(), ports[0],
+                    ports[1]);
+            return new Started(server, ports, null);
+        } catch (IOException e) {
+            server.stop(Duration.ofSeconds(15));
+            progress.printf("compare: %s FAILED to start: %s%n", cfg.name(), oneLine(e));
+            return new Started(null, null, "server not ready: " + oneLine(e));
+        }
+    }
+
+    /**
+     * {@code --switch-live}: the first configuration starts the server on a file of its own; each next one is
+     * copied over that file and switched to live. A switch that fails fails that configuration only.
+     */
+    private Results.ConfigResult runSwitched(ConfigFile cfg, Path file, List<Scenario> applicable)
+            throws InterruptedException {
+        List<Results.RunResult> runs = new ArrayList<>();
+        String readyLine;
+        try {
+            if (switched == null) {
+                Path liveFile = SwitchedServer.fileFor(file);
+                Started started = start(cfg, liveFile);
+                if (started.failure() != null) {
+                    return failed(cfg, started.failure(), runs);
+                }
+                switched = new SwitchedServer(started.server(), started.ports(), liveFile);
+                readyLine = started.server().readyLine();
+            } else {
+                SwitchedServer.Switch result = switched.switchTo(file, options.readyTimeout());
+                if (!result.switched()) {
+                    progress.printf("compare: %s FAILED to switch live: %s%n", cfg.name(), result.answer());
+                    return failed(cfg, "live switch failed: " + result.answer(), runs);
+                }
+                readyLine = "switched live: " + result.answer();
+                progress.printf("compare: %s switched live (pid %d)%n", cfg.name(), switched.server.pid());
+            }
+        } catch (IOException e) {
+            return failed(cfg, "live switch failed: " + oneLine(e), runs);
+        }
+        for (Scenario s : applicable) {
+            if (!switched.server.isAlive()) {
+                runs.add(Results.RunResult.failed(s.name(), "server not running"));
+                return failed(cfg, "server exited during the runs; last output: " + switched.server.tail(), runs);
+            }
+            runs.add(runScenario(cfg.name(), switched.server, switched.ports, s));
+        }
+        return new Results.ConfigResult(cfg.name(), file.toString(), cfg.kind().yamlName(),
+                cfg.protocol().yamlName(), Results.OK, null, readyLine, runs);
     }
 
     private Results.RunResult runScenario(String config, ServerProcess server, int[] ports, Scenario s)

@@ -63,8 +63,9 @@ public final class Results {
      * @param warmupSeconds the fixed length, or the ceiling of {@code auto}; what each run took is in its
      *                      {@code load.warmup}
      */
+    /** @param switchLive one server JVM switched live between the configurations, or one started per configuration */
     public record Options(double durationSeconds, String warmup, double warmupSeconds, String serverCommand,
-                          List<String> configs, String scenariosFile, int repeat) {
+                          List<String> configs, String scenariosFile, int repeat, boolean switchLive) {
     }
 
     /**

@@ -37,6 +37,8 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter rejected;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
+    private IntSupplier sharedQueueAdmitted;
+
     public ServerMetrics(int maxConnections) {
         this.maxConnections = maxConnections;
         this.rejected = Counter.builder("topo.connections.rejected")
@@ -121,6 +123,8 @@ public final class ServerMetrics implements AutoCloseable {
      * configurations do not show families that can only stay 0.
      */
     public Runnable bindSharedQueue(IntSupplier admitted) {
+        // Held here: a gauge keeps only a weak reference to what it reads, and nothing else holds this lambda.
+        sharedQueueAdmitted = admitted;
         Gauge.builder("topo.offload.queued", admitted, IntSupplier::getAsInt)
                 .description("Requests queued or running on the shared offload queue").register(registry);
         Counter full = Counter.builder("topo.offload.rejected")

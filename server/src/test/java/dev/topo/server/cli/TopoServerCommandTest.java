@@ -132,7 +132,7 @@ class TopoServerCommandTest {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         assertTrue(loop(address).startsWith("topo-worker-0-"));
 
-        Files.writeString(file, serverYaml("kind: reuseport, listeners: 2", false));
+        Files.writeString(file, serverYaml("kind: reuseport, listeners: 2, workersPerListener: 0", false));
         hangup(p);
         err.await("reload (SIGHUP): switched single-acceptor -> reuseport, generation 2");
         assertTrue(loop(address).startsWith("topo-loop-"), "served by the new generation");
@@ -169,6 +169,7 @@ class TopoServerCommandTest {
         Process p = command("--config", file.toString()).start();
         Lines err = new Lines(p);
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", err.awaitPort());
+        err.await("for changes (reload.watch)");
 
         // What the kubelet does on an update: a new directory, a new symlink beside ..data, renamed over it.
         Path second = Files.createDirectory(dir.resolve("..2026_12_03_2"));

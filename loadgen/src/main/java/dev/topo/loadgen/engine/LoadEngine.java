@@ -84,14 +84,16 @@ public final class LoadEngine {
     private static List<Worker> createWorkers(LoadSpec spec, MultiThreadIoEventLoopGroup group,
                                               ChannelFactory<Channel> channels, InetSocketAddress remote,
                                               RequestTemplate request) {
-        ConnectRateLimiter limiter = spec.connectRate() > 0 ? new ConnectRateLimiter(spec.connectRate()) : null;
+        double connectRate = spec.segment().share(spec.connectRate());
+        ConnectRateLimiter limiter = connectRate > 0 ? new ConnectRateLimiter(connectRate) : null;
         ConnectionPolicy policy = ConnectionPolicy.of(spec);
         List<Worker> workers = new ArrayList<>();
         int threads = spec.threads();
+        int connections = spec.segment().share(spec.connections());
         int i = 0;
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
-            int share = spec.connections() / threads + (i < spec.connections() % threads ? 1 : 0);
+            int share = connections / threads + (i < connections % threads ? 1 : 0);
             Bootstrap b = new Bootstrap()
                     .group(loop)
                     .channelFactory(channels)

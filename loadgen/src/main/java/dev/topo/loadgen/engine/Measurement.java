@@ -69,7 +69,7 @@ final class Measurement {
             w.loop.execute(() -> w.start(start));
         }
         listener.onStart(spec, transport);
-        WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.rate());
+        WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.segmentRate());
         long measureStart = spec.warmup().isNone() ? start : warmUp(start, detector);
         long end = measureStart + spec.duration().toNanos();
         int second = 0;
@@ -239,7 +239,7 @@ final class Measurement {
         double errorRate = attempts == 0 ? (errorsTotal > 0 ? 1 : 0) : (double) errorsTotal / attempts;
         long blocked = c[WorkerStats.BLOCKED_REQUESTS];
         LatencyStats latency = LatencyStats.of(total[0]);
-        return new Summary(round3(seconds), requests, spec.rate(), round3(seconds > 0 ? requests / seconds : 0),
+        return new Summary(round3(seconds), requests, spec.segmentRate(), round3(seconds > 0 ? requests / seconds : 0),
                 c[WorkerStats.BYTES_READ], c[WorkerStats.BYTES_WRITTEN], latency,
                 spec.openLoop() ? LatencyStats.of(total[1]) : latency, LatencyStats.of(total[2]),
                 LatencyStats.of(total[3]), c[WorkerStats.CONNECTIONS_OPENED], openMax,

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param durationSeconds      measured time, including the final drain of in-flight requests
  * @param requests             responses received, of any status
- * @param requestedRate        the spec's {@code rate}, 0 in closed loop
+ * @param requestedRate        the spec's {@code rate} (its segment's share of it), 0 in closed loop
  * @param achievedRate         requests / durationSeconds
  * @param latency              from the intended send time in open loop (coordinated omission corrected), from the
  *                             connect start in per-request mode, from the send otherwise

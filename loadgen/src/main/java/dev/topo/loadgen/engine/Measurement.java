@@ -62,7 +62,11 @@ final class Measurement {
         }
     }
 
-    LoadResult execute() throws InterruptedException {
+    /** Runs from {@code startAtEpochMs} on the wall clock, or at once when it is 0 or has passed. */
+    LoadResult execute(long startAtEpochMs) throws InterruptedException {
+        if (startAtEpochMs > 0) {
+            sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startAtEpochMs - System.currentTimeMillis()));
+        }
         long start = System.nanoTime();
         lastTickEpochMs = System.currentTimeMillis();
         for (Worker w : workers) {

@@ -212,14 +212,14 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter err = commandSpec.commandLine().getErr();
         LoadSpec spec = buildSpec();
         thresholds.validate();
-        if (split.parts > 1) {
-            return PartsLauncher.run(commandSpec.commandLine().getParseResult().originalArgs(), split.parts,
-                    split.partsDir, json, csv, thresholds, spec.warmup().length().plus(duration), out, err);
-        }
         String unreachable = Reachability.preflight(spec);
         if (unreachable != null) {
             err.println("error: " + unreachable);
             return UNREACHABLE;
+        }
+        if (split.parts > 1) {
+            return PartsLauncher.run(commandSpec.commandLine().getParseResult().originalArgs(), split.parts,
+                    split.partsDir, json, csv, thresholds, spec.warmup().length().plus(duration), out, err);
         }
         long startAt = split.startEpochMs(spec.segment());
         if (startAt > 0 && System.currentTimeMillis() - startAt > 1000) {

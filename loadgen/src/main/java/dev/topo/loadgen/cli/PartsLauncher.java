@@ -46,48 +46,62 @@ final class PartsLauncher {
         return out;
     }
 
+    /**
+     * Runs the parts and merges their results with the user's outputs and thresholds. {@code expected} is how long
+     * a part should take (warm-up and duration); {@code dir} null makes a temporary directory.
+     */
     static int run(List<String> original, int parts, Path dir, Path json, Path csv, Thresholds thresholds,
                    Duration expected, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         Path partsDir = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("topo-parts-");
+        List<Process> processes = new ArrayList<>();
+        // Parts left running after this process is interrupted would load the server with no one to read them.
+        Thread reaper = new Thread(() -> processes.forEach(Process::destroy), "topo-parts-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            List<Path> files = start(partArgs(original), parts, partsDir, processes);
+            // Start lead, warm-up, duration, drain, and the JVMs' own start and stop.
+            long waitMs = START_LEAD_MS + expected.toMillis() + 60_000;
+            for (int i = 0; i < parts; i++) {
+                Process p = processes.get(i);
+                if (!p.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
+                    err.println("error: part " + i + "/" + parts + " did not finish; see " + partsDir);
+                    return LoadCommand.UNREACHABLE;
+                }
+                if (p.exitValue() != LoadCommand.OK) {
+                    err.println("error: part " + i + "/" + parts + " exited " + p.exitValue() + ": "
+                            + Files.readString(partsDir.resolve("part-" + i + ".out"), StandardCharsets.UTF_8).strip());
+                    return p.exitValue();
+                }
+            }
+            out.println("Parts in " + partsDir);
+            return MergeCommand.of(files, json, csv, thresholds).run(out, err);
+        } finally {
+            processes.forEach(Process::destroy);
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        }
+    }
+
+    /** Starts part I of N for every I, all at one instant; returns the files they write, results and logs. */
+    private static List<Path> start(List<String> args, int parts, Path partsDir, List<Process> processes)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         // On a whole second, so that the parts' timelines tick on the wall clock's seconds.
-        long startMs = (System.currentTimeMillis() + START_LEAD_MS + 999) / 1000 * 1000;
-        List<Process> processes = new ArrayList<>();
+        long startSeconds = (System.currentTimeMillis() + START_LEAD_MS + 999) / 1000;
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                     LoadCommand.class.getName()));
-            cmd.addAll(partArgs(original));
+            cmd.addAll(args);
             Path result = partsDir.resolve("part-" + i + ".json");
             Path log = partsDir.resolve("part-" + i + ".hlog");
-            cmd.addAll(List.of("--segment", i + "/" + parts, "--start-at", String.valueOf(startMs / 1000),
+            cmd.addAll(List.of("--segment", i + "/" + parts, "--start-at", String.valueOf(startSeconds),
                     "--json", result.toString(), "--hdr-log", log.toString(), "--quiet"));
             Path output = partsDir.resolve("part-" + i + ".out");
             processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start());
             files.add(result);
             files.add(log);
         }
-        // Start lead, warm-up, duration, drain, and the JVMs' own start and stop.
-        long waitMs = START_LEAD_MS + expected.toMillis() + 60_000;
-        int failed = 0;
-        for (int i = 0; i < parts; i++) {
-            Process p = processes.get(i);
-            if (!p.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
-                processes.forEach(Process::destroy);
-                err.println("error: part " + i + "/" + parts + " did not finish; see " + partsDir);
-                return LoadCommand.UNREACHABLE;
-            }
-            if (p.exitValue() != LoadCommand.OK) {
-                err.println("error: part " + i + "/" + parts + " exited " + p.exitValue() + ": " + Files.readString(
-                        partsDir.resolve("part-" + i + ".out"), StandardCharsets.UTF_8).strip());
-                failed = failed == 0 ? p.exitValue() : failed;
-            }
-        }
-        if (failed != 0) {
-            return failed;
-        }
-        out.println("Parts in " + partsDir);
-        return MergeCommand.of(files, json, csv, thresholds).run(out, err);
+        return files;
     }
 }

@@ -17,9 +17,11 @@ import dev.topo.loadgen.stats.Spread;
 import dev.topo.loadgen.stats.SpreadCounter;
 import dev.topo.loadgen.stats.SpreadTable;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -119,6 +121,41 @@ class ResultMergeTest {
         PartResult late = part(new Segment(1, 2), T0 + 1_000, 2.0, 60, 0, 0, "l");
         t = ResultMerge.merge(List.of(a, late), new IntervalLog()).result().timeline();
         assertEquals(List.of(50L, 80L, 30L), t.stream().map(TimelinePoint::requests).toList());
+    }
+
+    /** An HdrHistogram log as {@code --hdr-log} writes it: one untagged interval of {@code count} x {@code ms}. */
+    private static byte[] log(long startMs, int count, long ms) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        HistogramLogWriter writer = new HistogramLogWriter(bytes);
+        writer.setBaseTime(startMs);
+        writer.outputBaseTime(startMs);
+        writer.outputLegend();
+        Histogram h = Histograms.newHistogram();
+        h.recordValueWithCount(ms * MS, count);
+        h.setStartTimeStamp(startMs);
+        h.setEndTimeStamp(startMs + 1000);
+        writer.outputIntervalHistogram(h);
+        writer.close();
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aSecondsPercentilesComeFromThePartsIntervalHistogramsAdded() {
+        PartFiles files = new PartFiles();
+        files.read("a.hlog", log(T0 + 3, 100, 1));
+        files.read("b.hlog", log(T0 + 20, 100, 50));
+        PartResult a = part(new Segment(0, 2), T0 + 3, 2.0, 100, 0, 0, "l");
+        PartResult b = part(new Segment(1, 2), T0 + 20, 2.0, 100, 0, 0, "l");
+        List<TimelinePoint> t = ResultMerge.merge(List.of(a, b), files.logs()).result().timeline();
+        Histogram sum = Histograms.newHistogram();
+        sum.recordValueWithCount(MS, 100);
+        sum.recordValueWithCount(50 * MS, 100);
+        // Half the requests at 1 ms, half at 50 ms: the p99 of the second is about 50 ms, its median 1 ms.
+        assertEquals(sum.getValueAtPercentile(99) / 1000.0, t.get(0).p99Us(), 0.001);
+        assertEquals(sum.getValueAtPercentile(50) / 1000.0, t.get(0).p50Us(), 0.001);
+        assertEquals(sum.getMaxValue() / 1000.0, t.get(0).maxUs(), 0.001);
+        // No interval for the second second: its percentiles stay the parts' own (here 0).
+        assertEquals(0, t.get(1).p99Us());
     }
 
     @Test

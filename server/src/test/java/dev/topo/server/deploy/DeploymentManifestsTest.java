@@ -220,13 +220,18 @@ class DeploymentManifestsTest {
     @Test
     @Timeout(10)
     void loadgenJobRunsTheLoadGeneratorAgainstTheService() throws IOException {
-        JsonNode job = readSingle(K8S.resolve("loadgen-job.yaml"));
+        loadJobAgainstTheService("loadgen-job.yaml");
+    }
+
+    /** A Job of {@code file} that runs {@code topo load} once, bounded in time, against the Service; its spec. */
+    private static JsonNode loadJobAgainstTheService(String file) throws IOException {
+        JsonNode job = readSingle(K8S.resolve(file));
         assertEquals("Job", job.path("kind").asText());
         JsonNode spec = job.path("spec");
         assertEquals("Never", spec.path("template").path("spec").path("restartPolicy").asText());
         assertTrue(spec.path("activeDeadlineSeconds").asInt() > 0, "a load Job must be bounded in time");
 
-        JsonNode container = jobContainer();
+        JsonNode container = jobContainer(file);
         assertEquals(serverContainer().path("image").asText(), container.path("image").asText(),
                 "the loadgen ships in the server's image");
         List<String> args = texts(container.path("args"));
@@ -239,6 +244,7 @@ class DeploymentManifestsTest {
         assertEquals(service.path("metadata").path("name").asText(), target.getHost(), "target host = Service name");
         assertEquals(servicePort(service, "http").path("port").asInt(), target.getPort(), "target port = Service port");
         assertTrue(args.contains("-d") || args.contains("--duration"), "a load run needs a duration");
+        return spec;
     }
 
     /**
@@ -248,22 +254,15 @@ class DeploymentManifestsTest {
     @Test
     @Timeout(10)
     void distributedLoadgenJobRunsOnePartPerIndexFromOneStart() throws IOException {
-        JsonNode job = readSingle(K8S.resolve("loadgen-distributed.yaml"));
-        assertEquals("Job", job.path("kind").asText());
-        JsonNode spec = job.path("spec");
+        JsonNode spec = loadJobAgainstTheService("loadgen-distributed.yaml");
         assertEquals("Indexed", spec.path("completionMode").asText());
         int parts = spec.path("parallelism").asInt();
         assertTrue(parts >= 2, "parallelism: " + parts);
         assertEquals(parts, spec.path("completions").asInt(), "every part runs at once: completions = parallelism");
         assertEquals(0, spec.path("backoffLimit").asInt(), "a retried part would measure another window");
-        assertEquals("Never", spec.path("template").path("spec").path("restartPolicy").asText());
-        assertTrue(spec.path("activeDeadlineSeconds").asInt() > 0, "a load Job must be bounded in time");
 
         JsonNode container = jobContainer("loadgen-distributed.yaml");
-        assertEquals(serverContainer().path("image").asText(), container.path("image").asText());
         List<String> args = texts(container.path("args"));
-        assertEquals("load", args.get(0), "the Job must run `topo load`");
-        assertEquals(jobContainer().path("args").get(1).asText(), args.get(1), "the same target as loadgen-job");
         assertEquals(String.valueOf(parts), args.get(args.indexOf("--segments") + 1), "--segments = parallelism");
         assertFalse(args.contains("--segment"), "the index comes from JOB_COMPLETION_INDEX");
         String startAt = args.get(args.indexOf("--start-at") + 1);

@@ -46,7 +46,8 @@ import java.util.concurrent.Callable;
         description = "Load generator for HTTP/1.1 (http://host:port/path) and echo (tcp://host:port) targets.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:finished, thresholds met", "1:target unreachable", "2:bad input",
-                "3:a threshold was not met"})
+                "3:a threshold was not met"},
+        footer = "%nThe results of a test split with --segment: topo load merge FILE... (topo load merge --help)")
 public final class LoadCommand implements Callable<Integer> {
 
     public static final int OK = 0;

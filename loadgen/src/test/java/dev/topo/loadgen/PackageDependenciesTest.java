@@ -27,11 +27,12 @@ class PackageDependenciesTest {
 
     /** Package → the loadgen packages it must not use. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "stats", Set.of("engine", "report", "compare", "compare.render", "cli"),
-            "engine", Set.of("report", "compare", "compare.render", "cli"),
+            "stats", Set.of("engine", "report", "compare", "compare.render", "cli", "merge"),
+            "engine", Set.of("report", "compare", "compare.render", "cli", "merge"),
             "report", Set.of("compare", "compare.render", "cli"),
             "compare", Set.of("report", "compare.render", "cli"),
             "compare.render", Set.of("report", "cli"),
+            "merge", Set.of("report", "compare", "compare.render", "cli"),
             "cli", Set.of());
 
     @Test

@@ -8,6 +8,7 @@ import dev.topo.loadgen.engine.LoadListener;
 import dev.topo.loadgen.engine.LoadResult;
 import dev.topo.loadgen.engine.LoadSpec;
 import dev.topo.loadgen.engine.RequestMix;
+import dev.topo.loadgen.engine.Segment;
 import dev.topo.loadgen.engine.Summary;
 import dev.topo.loadgen.engine.Target;
 import dev.topo.loadgen.engine.UnreachableTargetException;
@@ -16,8 +17,9 @@ import dev.topo.loadgen.report.CompositeListener;
 import dev.topo.loadgen.report.ConsoleReport;
 import dev.topo.loadgen.report.CsvReport;
 import dev.topo.loadgen.report.HdrLogListener;
-import dev.topo.loadgen.report.JsonReport;
+import dev.topo.loadgen.report.MeasuredFrom;
 import dev.topo.loadgen.report.ProgressListener;
+import dev.topo.loadgen.report.ResultJson;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +46,8 @@ import java.util.concurrent.Callable;
         description = "Load generator for HTTP/1.1 (http://host:port/path) and echo (tcp://host:port) targets.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:finished, thresholds met", "1:target unreachable", "2:bad input",
-                "3:a threshold was not met"})
+                "3:a threshold was not met"},
+        footer = "%nThe results of a test split with --segment: topo load merge FILE... (topo load merge --help)")
 public final class LoadCommand implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -59,7 +63,8 @@ public final class LoadCommand implements Callable<Integer> {
             Map.entry("timeout", "--timeout"), Map.entry("rate", "--rate"),
             Map.entry("connectionMode", "--connection-mode"), Map.entry("connectRate", "--connect-rate"),
             Map.entry("closeMode", "--close"), Map.entry("sourceAddresses", "--source-addresses"),
-            Map.entry("mix", "--mix"), Map.entry("mix.path", "--mix PATH"), Map.entry("mix.every", "--mix EVERY"));
+            Map.entry("mix", "--mix"), Map.entry("mix.path", "--mix PATH"), Map.entry("mix.every", "--mix EVERY"),
+            Map.entry("segment", "--segment"));
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec commandSpec;
@@ -149,18 +154,19 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--hdr-log", paramLabel = "FILE", description = "Write interval histograms (HdrHistogram log)")
     private Path hdrLog;
 
-    @Option(names = "--max-error-rate", paramLabel = "RATE",
-            description = "Fail (exit 3) above this error rate: 0.01 or 1%%")
-    private String maxErrorRate;
-
-    @Option(names = "--max-p99", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Fail (exit 3) when the p99 latency is above this, e.g. 50ms")
-    private Duration maxP99;
+    @CommandLine.Mixin
+    private Thresholds thresholds = new Thresholds();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line")
     private boolean quiet;
 
+    @CommandLine.Mixin
+    private SegmentOptions split = new SegmentOptions();
+
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("merge")) {
+            System.exit(MergeCommand.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -174,7 +180,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** The configured command line: one-line errors and the exit codes above. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new LoadCommand());
+        return configure(new CommandLine(new LoadCommand()));
+    }
+
+    static CommandLine configure(CommandLine cl) {
         cl.setParameterExceptionHandler((ex, args) -> {
             String message = OptionErrors.describe(ex);
             // A value that names what it expected needs no pointer to --help; an unknown option does.
@@ -203,13 +212,23 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         LoadSpec spec = buildSpec();
-        double maxErrors = OptionValues.parseErrorRate(maxErrorRate);
+        thresholds.validate();
         String unreachable = Reachability.preflight(spec);
         if (unreachable != null) {
             err.println("error: " + unreachable);
             return UNREACHABLE;
         }
-        List<LoadListener> listeners = new ArrayList<>();
+        if (split.parts > 1) {
+            return PartsLauncher.run(commandSpec.commandLine().getParseResult().originalArgs(), split.parts,
+                    split.partsDir, json, csv, thresholds, spec.warmup().length().plus(duration), out, err);
+        }
+        long startAt = split.startEpochMs(spec.segment());
+        if (startAt > 0 && System.currentTimeMillis() - startAt > 1000) {
+            err.printf(Locale.ROOT, "warning: starting %.1fs after the start time%n",
+                    (System.currentTimeMillis() - startAt) / 1000.0);
+        }
+        MeasuredFrom measuredFrom = new MeasuredFrom();
+        List<LoadListener> listeners = new ArrayList<>(List.of(measuredFrom));
         ProgressListener progress = null;
         if (!quiet && Terminal.stderrIsTerminal()) {
             progress = new ProgressListener(new PrintStream(System.err, true, StandardCharsets.UTF_8));
@@ -222,7 +241,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         LoadResult result;
         try {
-            result = LoadEngine.run(spec, new CompositeListener(listeners));
+            result = LoadEngine.runAt(spec, new CompositeListener(listeners), startAt);
         } catch (UnreachableTargetException e) {
             if (progress != null) {
                 progress.finish();
@@ -245,8 +264,10 @@ public final class LoadCommand implements Callable<Integer> {
         }
         ConsoleReport.print(result, out);
         try {
-            if (json != null) {
-                JsonReport.write(result, json);
+            if (json != null && json.toString().equals("-")) {
+                out.println(ResultJson.line(ResultJson.of(result, measuredFrom.epochMs())));
+            } else if (json != null) {
+                ResultJson.write(ResultJson.of(result, measuredFrom.epochMs()), json);
             }
             if (csv != null) {
                 CsvReport.write(result, csv);
@@ -254,33 +275,26 @@ public final class LoadCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return checkThresholds(result.summary(), maxErrors, err);
-    }
-
-    private int checkThresholds(Summary s, double maxErrors, PrintWriter err) {
-        int code = OK;
-        if (maxErrorRate != null && s.errorRate() > maxErrors) {
-            err.printf(Locale.ROOT, "threshold failed: error rate %.4f%% > %.4f%%%n", s.errorRate() * 100,
-                    maxErrors * 100);
-            code = THRESHOLD_FAILED;
-        }
-        if (maxP99 != null && s.latency().p99Us() * 1000 > maxP99.toNanos()) {
-            err.printf(Locale.ROOT, "threshold failed: p99 %.3fms > %.3fms%n", s.latency().p99Us() / 1000,
-                    maxP99.toNanos() / 1e6);
-            code = THRESHOLD_FAILED;
-        }
-        return code;
+        return thresholds.check(result.summary(), err);
     }
 
     LoadSpec buildSpec() {
         Target target = Target.parse(url);
+        if (split.parts < 1) {
+            throw new InvalidValueException("--parts", String.valueOf(split.parts), ">= 1");
+        }
+        // With --parts this process only checks the input, as part 0 of the parts it then starts.
+        Segment segment = split.parts > 1 ? new Segment(0, split.parts) : split.segment(System.getenv());
+        split.startAtMs();
         LoadSpec.Builder b = LoadSpec.builder(target)
                 .method(method.toUpperCase(Locale.ROOT))
                 .connections(connections)
                 .threads(threads)
                 .pipeline(pipeline)
                 .duration(duration)
-                .warmup(warmup)
+                .warmup(SegmentOptions.warmup(warmup, !segment.isWhole(), commandSpec != null
+                        && commandSpec.commandLine().getParseResult().hasMatchedOption("--warmup")))
+                .segment(segment)
                 .timeout(timeout)
                 .rate(rate)
                 .connectionMode(ConnectionMode.parse(connectionMode))

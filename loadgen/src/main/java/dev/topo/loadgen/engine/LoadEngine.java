@@ -47,8 +47,23 @@ public final class LoadEngine {
         return run(spec, listener, Epoll.isAvailable());
     }
 
-    /** {@code epoll} false forces the NIO transport, which is otherwise only used where epoll is unavailable. */
+    /**
+     * Starts the load at {@code startAtEpochMs} on the wall clock (at once when it has passed): the instant the
+     * parts of a split test agree on. The event loops and workers are set up before the wait, so that what a cold
+     * JVM takes to set them up does not shift one part's schedule against the others'.
+     */
+    public static LoadResult runAt(LoadSpec spec, LoadListener listener, long startAtEpochMs)
+            throws InterruptedException, UnreachableTargetException {
+        return run(spec, listener, Epoll.isAvailable(), startAtEpochMs);
+    }
+
     static LoadResult run(LoadSpec spec, LoadListener listener, boolean epoll)
+            throws InterruptedException, UnreachableTargetException {
+        return run(spec, listener, epoll, 0);
+    }
+
+    /** {@code epoll} false forces the NIO transport, which is otherwise only used where epoll is unavailable. */
+    private static LoadResult run(LoadSpec spec, LoadListener listener, boolean epoll, long startAtEpochMs)
             throws InterruptedException, UnreachableTargetException {
         InetSocketAddress remote = resolve(spec.target());
         if (!epoll && !Epoll.isAvailable()) {
@@ -66,7 +81,7 @@ public final class LoadEngine {
         RequestTemplate request = RequestTemplate.of(spec);
         try {
             List<Worker> workers = createWorkers(spec, group, channels, remote, request);
-            return new Measurement(spec, listener, workers, epoll ? "epoll" : "nio").execute();
+            return new Measurement(spec, listener, workers, epoll ? "epoll" : "nio").execute(startAtEpochMs);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             request.release();
@@ -84,14 +99,16 @@ public final class LoadEngine {
     private static List<Worker> createWorkers(LoadSpec spec, MultiThreadIoEventLoopGroup group,
                                               ChannelFactory<Channel> channels, InetSocketAddress remote,
                                               RequestTemplate request) {
-        ConnectRateLimiter limiter = spec.connectRate() > 0 ? new ConnectRateLimiter(spec.connectRate()) : null;
+        double connectRate = spec.segment().share(spec.connectRate());
+        ConnectRateLimiter limiter = connectRate > 0 ? new ConnectRateLimiter(connectRate) : null;
         ConnectionPolicy policy = ConnectionPolicy.of(spec);
         List<Worker> workers = new ArrayList<>();
         int threads = spec.threads();
+        int connections = spec.segment().share(spec.connections());
         int i = 0;
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
-            int share = spec.connections() / threads + (i < spec.connections() % threads ? 1 : 0);
+            int share = connections / threads + (i < connections % threads ? 1 : 0);
             Bootstrap b = new Bootstrap()
                     .group(loop)
                     .channelFactory(channels)

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param closeMode        who closes the connection in per-request mode
  * @param sourceAddresses  local addresses to bind, round-robin; empty lets the kernel choose
  * @param mix              a second HTTP target sent every N-th request; null sends the target's path only
+ * @param segment          the part of the test this run is: the figures above are the whole test's, and the run
+ *                         takes its share of the connections, connect rate and open-loop requests
  */
 public record LoadSpec(
         Target target,
@@ -42,7 +44,8 @@ public record LoadSpec(
         double connectRate,
         CloseMode closeMode,
         List<InetAddress> sourceAddresses,
-        RequestMix mix) {
+        RequestMix mix,
+        Segment segment) {
 
     /** One request header. */
     public record Header(String name, String value) {
@@ -68,6 +71,7 @@ public record LoadSpec(
         headers = List.copyOf(headers);
         sourceAddresses = List.copyOf(sourceAddresses);
         body = body == null ? new byte[0] : body.clone();
+        segment = segment == null ? Segment.WHOLE : segment;
         // Messages name the fields as the spec and its JSON do; the command line maps them to its flags.
         if (connections < 1) {
             throw new InvalidValueException("connections", String.valueOf(connections), ">= 1");
@@ -75,6 +79,12 @@ public record LoadSpec(
         if (threads < 1 || threads > connections) {
             throw new InvalidValueException("threads", String.valueOf(threads),
                     "1.." + connections + ", as threads <= connections");
+        }
+        if (connections / segment.count() < threads) {
+            // Every part runs every thread, and a thread without a connection would send nothing.
+            throw new InvalidValueException("connections", String.valueOf(connections), ">= "
+                    + (long) threads * segment.count() + ", a connection per thread in each of " + segment.count()
+                    + " parts");
         }
         if (pipeline < 1) {
             throw new InvalidValueException("pipeline", String.valueOf(pipeline), ">= 1");
@@ -129,6 +139,11 @@ public record LoadSpec(
         return rate > 0;
     }
 
+    /** The requests per second this run sends: its segment's share of {@link #rate}. */
+    public double segmentRate() {
+        return segment.share(rate);
+    }
+
     public static Builder builder(Target target) {
         return new Builder(target);
     }
@@ -154,6 +169,7 @@ public record LoadSpec(
         private CloseMode closeMode;
         private List<InetAddress> sourceAddresses = List.of();
         private RequestMix mix;
+        private Segment segment = Segment.WHOLE;
 
         private Builder(Target target) {
             this.target = target;
@@ -239,6 +255,11 @@ public record LoadSpec(
             return this;
         }
 
+        public Builder segment(Segment v) {
+            segment = v;
+            return this;
+        }
+
         public Builder sourceAddresses(List<InetAddress> v) {
             sourceAddresses = v;
             return this;
@@ -253,7 +274,7 @@ public record LoadSpec(
                 java.util.Arrays.fill(b, (byte) 'x');
             }
             return new LoadSpec(target, method, headers, b, connections, threads, pipeline, duration, warmup,
-                    timeout, rate, connectionMode, connectRate, close, sourceAddresses, mix);
+                    timeout, rate, connectionMode, connectRate, close, sourceAddresses, mix, segment);
         }
     }
 }

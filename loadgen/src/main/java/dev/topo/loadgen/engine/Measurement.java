@@ -65,7 +65,11 @@ final class Measurement {
         }
     }
 
-    LoadResult execute() throws InterruptedException {
+    /** Runs from {@code startAtEpochMs} on the wall clock, or at once when it is 0 or has passed. */
+    LoadResult execute(long startAtEpochMs) throws InterruptedException {
+        if (startAtEpochMs > 0) {
+            sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startAtEpochMs - System.currentTimeMillis()));
+        }
         long start = System.nanoTime();
         lastTickEpochMs = System.currentTimeMillis();
         boolean noWarmup = spec.warmup().isNone();
@@ -78,7 +82,7 @@ final class Measurement {
             });
         }
         listener.onStart(spec, transport);
-        WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.rate());
+        WarmupDetector detector = new WarmupDetector(spec.warmup(), spec.segmentRate());
         long measureStart = noWarmup ? start : warmUp(start, detector);
         long end = measureStart + spec.duration().toNanos();
         int second = 0;
@@ -268,7 +272,7 @@ final class Measurement {
         double errorRate = attempts == 0 ? (errorsTotal > 0 ? 1 : 0) : (double) errorsTotal / attempts;
         long blocked = c[WorkerStats.BLOCKED_REQUESTS];
         LatencyStats latency = LatencyStats.of(total[0]);
-        return new Summary(round3(seconds), requests, spec.rate(),
+        return new Summary(round3(seconds), requests, spec.segmentRate(),
                 round3(seconds > 0 ? windowResponses / seconds : 0),
                 c[WorkerStats.BYTES_READ], c[WorkerStats.BYTES_WRITTEN], latency,
                 spec.openLoop() ? LatencyStats.of(total[1]) : latency, LatencyStats.of(total[2]),

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param durationSeconds      the measured window; the drain after it is not in it
  * @param requests             responses received, of any status, the drain's included
- * @param requestedRate        the spec's {@code rate}, 0 in closed loop
+ * @param requestedRate        the spec's {@code rate} (its segment's share of it), 0 in closed loop
  * @param achievedRate         responses completed inside the window / durationSeconds
  * @param latency              from the intended send time in open loop (coordinated omission corrected), from the
  *                             connect start in per-request mode, from the flush of the request otherwise; failed

@@ -63,7 +63,7 @@ final class Worker {
         this.spec = spec;
         this.policy = policy;
         this.perRequest = policy instanceof PerRequestPolicy;
-        this.schedule = Schedule.of(spec.rate(), index, spec.threads());
+        this.schedule = Schedule.of(spec.rate(), spec.segment().slot(index), spec.segment().slots(spec.threads()));
         this.stats = new WorkerStats(spec.openLoop());
         this.bootstrap = bootstrap;
         this.remote = remote;

@@ -31,6 +31,12 @@ public final class ConsoleReport {
                         : "connection per request (close: " + spec.closeMode().label() + ")",
                 spec.openLoop() ? "open loop at " + Units.number(spec.rate()) + " req/s" : "closed loop",
                 spec.pipeline() > 1 ? ", pipeline " + spec.pipeline() : ""));
+        if (!spec.segment().isWhole()) {
+            // The figures above are the whole test's, as every part is given them; this is what this one runs.
+            sb.append(String.format(Locale.ROOT, "  segment %s: %d of the connections%s%n", spec.segment().label(),
+                    spec.segment().share(spec.connections()),
+                    spec.openLoop() ? ", " + Units.number(spec.segmentRate()) + " req/s" : ""));
+        }
         return sb.toString();
     }
 

@@ -40,7 +40,7 @@ class CompareSwitchLiveTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = CompareCommand.commandLine().execute("--configs", single + "," + pool + "," + reuseport,
+            exit = CompareCommand.commandLine().execute("--configs", single.toString(), pool.toString(), reuseport.toString(),
                     "--scenarios", scenarios.toString(), "--server-jar", SERVER_JAR.toString(), "--duration", "1s",
                     "--warmup", "300ms", "--ready-timeout", "30s", "--switch-live", "--out", out.toString());
         } finally {

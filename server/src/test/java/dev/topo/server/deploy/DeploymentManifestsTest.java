@@ -136,7 +136,8 @@ class DeploymentManifestsTest {
     void everyContainerHasCpuAndMemoryRequestsAndLimits() throws IOException {
         Map<String, JsonNode> containers = Map.of(
                 "deployment", serverContainer(),
-                "job", jobContainer());
+                "job", jobContainer(),
+                "distributed job", jobContainer("loadgen-distributed.yaml"));
         for (Map.Entry<String, JsonNode> e : containers.entrySet()) {
             JsonNode resources = e.getValue().path("resources");
             for (String kind : List.of("requests", "limits")) {
@@ -219,13 +220,18 @@ class DeploymentManifestsTest {
     @Test
     @Timeout(10)
     void loadgenJobRunsTheLoadGeneratorAgainstTheService() throws IOException {
-        JsonNode job = readSingle(K8S.resolve("loadgen-job.yaml"));
+        loadJobAgainstTheService("loadgen-job.yaml");
+    }
+
+    /** A Job of {@code file} that runs {@code topo load} once, bounded in time, against the Service; its spec. */
+    private static JsonNode loadJobAgainstTheService(String file) throws IOException {
+        JsonNode job = readSingle(K8S.resolve(file));
         assertEquals("Job", job.path("kind").asText());
         JsonNode spec = job.path("spec");
         assertEquals("Never", spec.path("template").path("spec").path("restartPolicy").asText());
         assertTrue(spec.path("activeDeadlineSeconds").asInt() > 0, "a load Job must be bounded in time");
 
-        JsonNode container = jobContainer();
+        JsonNode container = jobContainer(file);
         assertEquals(serverContainer().path("image").asText(), container.path("image").asText(),
                 "the loadgen ships in the server's image");
         List<String> args = texts(container.path("args"));
@@ -238,6 +244,37 @@ class DeploymentManifestsTest {
         assertEquals(service.path("metadata").path("name").asText(), target.getHost(), "target host = Service name");
         assertEquals(servicePort(service, "http").path("port").asInt(), target.getPort(), "target port = Service port");
         assertTrue(args.contains("-d") || args.contains("--duration"), "a load run needs a duration");
+        return spec;
+    }
+
+    /**
+     * The indexed Job of a test split over pods: as many parts as pods, each taking its index from the Job, one
+     * start for all, a fixed warm-up (each part measures the same window), and results printed for the merge.
+     */
+    @Test
+    @Timeout(10)
+    void distributedLoadgenJobRunsOnePartPerIndexFromOneStart() throws IOException {
+        JsonNode spec = loadJobAgainstTheService("loadgen-distributed.yaml");
+        assertEquals("Indexed", spec.path("completionMode").asText());
+        int parts = spec.path("parallelism").asInt();
+        assertTrue(parts >= 2, "parallelism: " + parts);
+        assertEquals(parts, spec.path("completions").asInt(), "every part runs at once: completions = parallelism");
+        assertEquals(0, spec.path("backoffLimit").asInt(), "a retried part would measure another window");
+
+        JsonNode container = jobContainer("loadgen-distributed.yaml");
+        List<String> args = texts(container.path("args"));
+        assertEquals(String.valueOf(parts), args.get(args.indexOf("--segments") + 1), "--segments = parallelism");
+        assertFalse(args.contains("--segment"), "the index comes from JOB_COMPLETION_INDEX");
+        String startAt = args.get(args.indexOf("--start-at") + 1);
+        Matcher ref = Pattern.compile("\\$\\((\\w+)\\)").matcher(startAt);
+        assertTrue(ref.matches(), "--start-at from an env var: " + startAt);
+        assertFalse(env(container, ref.group(1)).isBlank(), "--start-at's variable has a value");
+        String warmup = args.get(args.indexOf("--warmup") + 1);
+        assertTrue(Duration.parse("PT" + warmup.toUpperCase()).toSeconds() > 0, "a fixed warm-up: " + warmup);
+        assertEquals("-", args.get(args.indexOf("--json") + 1), "each part prints its result for the merge");
+        assertTrue(args.contains("--rate"), "an open-loop test: its schedule is what the parts split");
+        assertFalse(args.contains("--max-p99") || args.contains("--max-error-rate"),
+                "thresholds apply to the merged result, not to a part");
     }
 
     @Test
@@ -328,7 +365,11 @@ class DeploymentManifestsTest {
     }
 
     private static JsonNode jobContainer() throws IOException {
-        JsonNode containers = readSingle(K8S.resolve("loadgen-job.yaml"))
+        return jobContainer("loadgen-job.yaml");
+    }
+
+    private static JsonNode jobContainer(String file) throws IOException {
+        JsonNode containers = readSingle(K8S.resolve(file))
                 .path("spec").path("template").path("spec").path("containers");
         assertEquals(1, containers.size(), "one container in the loadgen pod");
         return containers.get(0);

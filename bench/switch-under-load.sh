@@ -6,7 +6,7 @@
 # For each rate: SWITCHES switches, one every INTERVAL seconds, under `topo load --connection-mode per-request`
 # (open loop, 64 connections); server on CPU 0, client on CPU 1; each server warmed first (WARMUP seconds).
 # Prints per way and rate: failed requests per switch, median time to switch, and the requests/s of the worst
-# first second after a switch against the median second of the run (the JIT staying warm shows here).
+# first second after a switch against the median second of the warm-up run before (the JIT staying warm shows here).
 #   bash bench/switch-under-load.sh                 # RATES="2000 5000" SWITCHES=10 INTERVAL=2 WARMUP=15
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +21,7 @@ PORT=18095
 ADMIN=19095
 work=$(mktemp -d /tmp/topo-switch.XXXXXX)
 server_pid=
+took=0
 
 cleanup() {
     [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
@@ -32,8 +33,8 @@ trap cleanup EXIT
 
 command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     nginx-light >/dev/null; }
-(cd "$root" && mvn -B -q -o -pl config-model,server,loadgen -am package -DskipTests 2>/dev/null \
-    || mvn -B -q -pl config-model,server,loadgen -am package -DskipTests)
+(cd "$root" && mvn -B -q -o -pl config-model,server,loadgen -am package -DskipTests >/dev/null 2>&1 \
+    || mvn -B -q -pl config-model,server,loadgen -am package -DskipTests >&2)
 
 wait_port() {
     for _ in $(seq 1 300); do
@@ -75,7 +76,7 @@ CONF
 start_topo() {
     topo_yaml "$1" > "$work/topo.yaml"
     taskset -c "$SERVER_CPU" "$JAVA" -jar "$root/server/target/topo-server.jar" --config "$work/topo.yaml" \
-        2>> "$work/topo.log" &
+        >> "$work/topo.log" 2>&1 &
     server_pid=$!
     wait_port
 }
@@ -94,7 +95,8 @@ start_nginx() {
 
 now_ms() { date +%s%3N; }
 
-# One switch of $way to shape $to; prints the milliseconds it took until the new shape serves.
+# One switch of $way to shape $to; sets $took to the milliseconds until the new shape serves. (Not in a
+# subshell: topo-restart's new server must be this shell's child.)
 switch() {
     local way=$1 to=$2 t0 t1 old
     t0=$(now_ms)
@@ -116,7 +118,7 @@ switch() {
             start_topo "$to" ;;
     esac
     t1=$(now_ms)
-    echo $((t1 - t0))
+    took=$((t1 - t0))
 }
 
 load() {
@@ -143,7 +145,8 @@ run() {
         local to=B
         ((i % 2 == 0)) && to=A
         local at=$(( $(now_ms) - began ))
-        echo "$at $(switch "$way" "$to")" >> "$out.switches"
+        switch "$way" "$to"
+        echo "$at $took" >> "$out.switches"
         sleep "$INTERVAL"
     done
     wait "$client"
@@ -151,9 +154,9 @@ run() {
         nginx-reload) nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop; sleep 0.5 ;;
         *) stop_topo ;;
     esac
-    python3 - "$way" "$rate" "$out" "$SWITCHES" <<'PY'
+    python3 - "$way" "$rate" "$out" "$SWITCHES" "$work/warm.csv" <<'PY'
 import csv, json, statistics, sys
-way, rate, out, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+way, rate, out, n, warm = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 s = json.load(open(out + ".json"))["summary"]
 rows = list(csv.DictReader(open(out + ".csv")))
 per_second = [float(r["requests"]) for r in rows]
@@ -164,7 +167,8 @@ for at, took in switches:
     k = int((at + took) / 1000) + 2
     if k <= len(per_second):
         firsts.append(per_second[k - 1])
-steady = statistics.median(per_second)
+# Steady: the median second of the warm-up run just before, the same load on the same, warm server.
+steady = statistics.median(float(r["requests"]) for r in csv.DictReader(open(warm)))
 failed = s["errorsTotal"]
 kinds = ", ".join(f"{k} {v}" for k, v in s["errors"].items() if v)
 print(f"{way:13} {rate:>6}/s  {s['requests']:>7} answered  {failed:>5} failed ({failed / n:6.1f}/switch; "

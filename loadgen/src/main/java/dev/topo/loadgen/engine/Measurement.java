@@ -281,7 +281,9 @@ final class Measurement {
                 errorsTotal, errorRate, blocked,
                 blocked == 0 ? 0 : us((double) c[WorkerStats.BLOCKED_NANOS] / blocked),
                 us(c[WorkerStats.BLOCKED_MAX_NANOS]), requests - windowResponses, round3(drainSeconds),
-                c[WorkerStats.SCHEDULED], c[WorkerStats.SENDS_DUE], c[WorkerStats.DROPPED],
+                // Sent, of the requests the window scheduled: counting sends instead would take in the few a loop
+                // sent between the start of the window and its worker's reading of the schedule.
+                c[WorkerStats.SCHEDULED], c[WorkerStats.SCHEDULED] - c[WorkerStats.DROPPED], c[WorkerStats.DROPPED],
                 spec.openLoop() ? LatencyStats.of(total[4]) : LatencyStats.EMPTY);
     }
 

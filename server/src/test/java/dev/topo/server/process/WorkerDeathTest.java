@@ -8,6 +8,8 @@ import dev.topo.server.TopoServer;
 import dev.topo.server.testing.RawHttp;
 import dev.topo.server.testing.Servers;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,9 @@ class WorkerDeathTest {
         long victim = ProcessTests.topology(server).get("workers").get(0).get("pid").asLong();
 
         signal(victim, "STOP");
+        // kill returns once the signal is sent, not once the process has stopped: a connection its loop accepted in
+        // between would die with it, and is not what this test is about.
+        assertTrue(ProcessTests.await(() -> stopped(victim), 10), "the victim stopped");
         List<RawHttp> waiting = new ArrayList<>();
         try {
             for (int i = 0; i < CONNECTIONS; i++) {
@@ -97,6 +102,16 @@ class WorkerDeathTest {
             Thread.currentThread().interrupt();
         }
         return null;
+    }
+
+    /** State T in /proc/PID/stat (the field after the command's closing parenthesis). */
+    private static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void signal(long pid, String signal) throws IOException, InterruptedException {

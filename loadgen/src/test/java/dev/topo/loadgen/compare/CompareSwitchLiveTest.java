@@ -36,8 +36,12 @@ class CompareSwitchLiveTest {
                 "topology: {kind: reuseport, listeners: 2}\n");
         Path out = dir.resolve("report");
         PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        // Tables on stdout, progress (ready, switched live) on stderr: both, in one stream.
+        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
         int exit;
         try {
             exit = CompareCommand.commandLine().execute("--configs", single.toString(), pool.toString(), reuseport.toString(),
@@ -45,6 +49,7 @@ class CompareSwitchLiveTest {
                     "--warmup", "300ms", "--ready-timeout", "30s", "--switch-live", "--out", out.toString());
         } finally {
             System.setOut(saved);
+            System.setErr(savedErr);
         }
         String stdout = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, stdout);

@@ -135,7 +135,8 @@ public final class TopoServer {
         @Override
         public String metrics() {
             Generation g = current;
-            return g.topology().scrape(g.metrics().scrape()) + reloads.scrape();
+            // A worker does not reload: its figures would only repeat in its master's merged scrape.
+            return g.topology().scrape(g.metrics().scrape()) + (role == null ? reloads.scrape() : "");
         }
 
         @Override

@@ -44,7 +44,9 @@ class MeasurementTruthTest {
             Summary s = LoadEngine.run(spec(server.url()).connections(2).pipeline(16).build()).summary();
             assertEquals(0, s.requests());
             assertTrue(server.connections.get() >= 4, "connections " + server.connections.get());
-            assertEquals(16L * server.connections.get(), server.requests.get());
+            // Each of the 2 connections open when the run ends may not have sent all its 16 requests yet.
+            assertTrue(server.requests.get() >= 16L * (server.connections.get() - 2), server.requests.get()
+                    + " requests on " + server.connections.get() + " connections");
             // One error per lost request, not one per connection, each with its latency recorded.
             assertEquals(server.requests.get(), errors(s, ErrorKind.RESET), s.errors().toString());
             assertEquals(errors(s, ErrorKind.RESET), s.errorsTotal(), s.errors().toString());

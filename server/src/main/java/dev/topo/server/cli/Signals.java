@@ -26,7 +26,7 @@ public final class Signals {
     /** SIGHUP: a live reload of the configuration file, as nginx and HAProxy take it. */
     public static void onHangup(Runnable reload) {
         Signal.handle(new Signal("HUP"), signal -> {
-            log.info("SIGHUP received: reloading the configuration");
+            log.info("SIGHUP received");
             reload.run();
         });
     }

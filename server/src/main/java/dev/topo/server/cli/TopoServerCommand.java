@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,16 @@ public final class TopoServerCommand implements Callable<Integer> {
         // workers and remove their files once they are up, not kill the master with them half-started.
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
         Signals.onTerminate(() -> stopRequested.complete(null));
+        // Also before the start: SIGHUP's default action would end the JVM. Until the server runs it reloads nothing.
+        AtomicReference<TopoServer> running = new AtomicReference<>();
+        Signals.onHangup(() -> {
+            TopoServer s = running.get();
+            if (s == null) {
+                log.warn("SIGHUP before the server is ready: nothing to reload yet");
+            } else {
+                s.reload("SIGHUP");
+            }
+        });
         TopoServer server;
         try {
             server = TopoServer.start(config);
@@ -117,7 +128,7 @@ public final class TopoServerCommand implements Callable<Integer> {
             return 1;
         }
         server.reloadFrom(source);
-        Signals.onHangup(() -> server.reload("SIGHUP"));
+        running.set(server);
         ConfigFileWatcher watcher = config.reload().watch()
                 ? ConfigFileWatcher.start(this.config, () -> server.reload("watch")) : null;
         // A multi-process server can also fail on its own (its supervisor gave up on a worker): then exit 1.

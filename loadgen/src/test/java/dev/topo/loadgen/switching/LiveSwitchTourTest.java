@@ -63,7 +63,22 @@ class LiveSwitchTourTest {
 
     @Test
     void connectionPerRequestTourLosesNothing() throws Exception {
-        tour(ConnectionMode.PER_REQUEST, 150, TOUR, Duration.ofMillis(2500));
+        tour(ConnectionMode.PER_REQUEST, 150, TOUR, Duration.ofMillis(2500), Duration.ofSeconds(4));
+    }
+
+    /**
+     * Away from process-per-connection while children are still starting (a JVM each): the connections they were
+     * started for must reach them before they are told to drain. When the master counted a connection as handed
+     * over once its fd was written, not once the child had it, about one switch in three reset a client.
+     */
+    @Test
+    void processPerConnectionSwitchedAwayWhileChildrenStartLosesNothing() throws Exception {
+        List<String> stops = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            stops.add("kind: process-per-connection, maxChildren: 2");
+            stops.add("kind: single-acceptor, workers: 2");
+        }
+        tour(ConnectionMode.PER_REQUEST, 150, stops, Duration.ofMillis(2000), Duration.ofMillis(500));
     }
 
     @Test
@@ -71,18 +86,20 @@ class LiveSwitchTourTest {
         // Keep-alive connections of the old generation close after their next response; the clients reconnect.
         tour(ConnectionMode.KEEPALIVE, 400, List.of("kind: reuseport, listeners: 2", "kind: thread-pool, workers: 8",
                 "kind: process-reuseport, processes: 2, listeners: 1", "kind: shared-listener, loops: 2",
-                "kind: single-acceptor, workers: 1"), Duration.ofMillis(2000));
+                "kind: single-acceptor, workers: 1"), Duration.ofMillis(2000), Duration.ofSeconds(4));
     }
 
-    private void tour(ConnectionMode mode, double rate, List<String> stops, Duration stay) throws Exception {
+    /** {@code perSwitch}: what a switch may take on top of {@code stay} (worker JVMs take seconds to start). */
+    private void tour(ConnectionMode mode, double rate, List<String> stops, Duration stay, Duration perSwitch)
+            throws Exception {
         assertTrue(Files.isRegularFile(SERVER_JAR), "server jar missing: " + SERVER_JAR.toAbsolutePath());
         Path config = dir.resolve("server.yaml");
         write(config, "kind: single-acceptor, workers: 1");
         try (ServerProcess server = ServerProcess.start(List.of("java", "-jar", SERVER_JAR.toString(),
                 "--config", config.toString()))) {
             int[] ports = server.awaitReady(Duration.ofSeconds(60));
-            // Long enough for every stop, its switch (worker JVMs take seconds to start) and a second at the end.
-            Duration length = stay.multipliedBy(stops.size() + 2).plusSeconds(4L * stops.size());
+            // Long enough for every stop, its switch and a second at the end.
+            Duration length = stay.multipliedBy(stops.size() + 2).plus(perSwitch.multipliedBy(stops.size()));
             LoadSpec spec = LoadSpec.builder(Target.parse("http://127.0.0.1:" + ports[0] + "/"))
                     // Generous timeout: a process-per-connection child is a JVM start, seconds on a busy machine.
                     .connections(16).rate(rate).connectionMode(mode).duration(length).warmup(Warmup.NONE)
@@ -108,18 +125,11 @@ class LiveSwitchTourTest {
             Summary s = load.get(length.toSeconds() + 60, TimeUnit.SECONDS).summary();
             String seen = "tour " + path + "; errors " + s.errors() + ", statuses " + s.statusClasses()
                     + "; server output: " + server.tail();
-            // One reset in ~10 000 new connections was seen in 2 of about 8 runs of the connection-per-request tour
-            // on a loaded machine and could not be tied to a switch (an instrumented run had none): it is allowed,
-            // and only then, until it is explained. Nothing else may fail.
-            long resets = s.errors().getOrDefault("reset", 0L);
-            assertTrue(resets <= (mode == ConnectionMode.PER_REQUEST ? 1 : 0), seen);
-            assertEquals(resets, s.errorsTotal(), seen);
+            assertEquals(0, s.errorsTotal(), seen);
             assertEquals(s.requests(), s.statusClasses().get("2xx"), seen);
             assertTrue(s.requests() >= rate * length.toSeconds() * 0.95, s.requests() + " responses: " + seen);
-            // A reset after the request arrived is one the server answered and the client never read.
             long served = servedOnceDrained(server, ports[1]);
-            assertTrue(served >= s.requests() && served <= s.requests() + resets,
-                    "server count " + served + " vs client " + s.requests() + ": " + seen);
+            assertEquals(s.requests(), served, "server count vs client count: " + seen);
         }
     }
 

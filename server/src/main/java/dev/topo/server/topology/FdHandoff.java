@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The master side of passing connections to other processes. The master accepts but never reads: its listening
  * channel's own handler takes each accepted connection before Netty's acceptor would register it, so the connection
- * never joins an event loop here, and the master's only duty is to send its fd and close its own copy.
+ * never joins an event loop here, and the master's only duty is to send its fd and close its own copy once the
+ * worker holds one.
  */
 final class FdHandoff {
     private static final Logger log = LoggerFactory.getLogger(FdHandoff.class);
@@ -84,18 +85,9 @@ final class FdHandoff {
     }
 
     /**
-     * Sends {@code connection}'s fd over {@code worker} and, once sent (the worker's process then holds its own copy
-     * of the socket), closes the master's copy, which never was registered or read.
-     */
-    static ChannelFuture send(Channel worker, EpollSocketChannel connection) {
-        ChannelFuture f = worker.writeAndFlush(new FileDescriptor(connection.fd().intValue()));
-        f.addListener(done -> connection.unsafe().closeForcibly());
-        return f;
-    }
-
-    /**
-     * Sends a copy of {@code fd} (a listening socket the master keeps) over {@code worker}: the socket stays open
-     * in the master whatever becomes of the worker.
+     * Sends a copy of {@code fd} over {@code worker} and keeps the master's: a listening socket the master owns
+     * (it stays open whatever becomes of the worker), or a connection the master lets go of only once the worker
+     * says it holds it.
      */
     static ChannelFuture lend(Channel worker, int fd) {
         return worker.writeAndFlush(new FileDescriptor(fd));

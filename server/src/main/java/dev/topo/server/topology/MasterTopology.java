@@ -8,8 +8,9 @@ import dev.topo.server.process.WorkerProcess;
 import dev.topo.server.process.WorkerScrapes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 abstract class MasterTopology extends EventLoopTopology {
     final WorkerFiles files = WorkerFiles.create();
     private final LongAdder servedByExited = new LongAdder();
-    private final List<CompletableFuture<Long>> exitReports = new CopyOnWriteArrayList<>();
+    /** Exit reports not in yet; each leaves the set when it arrives (a per-connection master makes millions). */
+    private final Set<CompletableFuture<Long>> exitReports = ConcurrentHashMap.newKeySet();
     /** Set as the stop begins, before the workers drain: the master's own loops stop only at the end. */
     private volatile boolean draining;
 
@@ -37,12 +39,16 @@ abstract class MasterTopology extends EventLoopTopology {
     /** The workers whose own {@code /metrics} are merged into the master's. */
     abstract List<WorkerProcess> scrapedWorkers();
 
-    /** Counts what {@code worker} says it answered, once it exits. */
+    /** Counts what {@code worker} says it answered, once it exits; callable from any thread, before or after. */
     final void countServedAtExit(WorkerProcess worker) {
-        exitReports.add(worker.served().thenApply(n -> {
-            servedByExited.add(n);
-            return n;
-        }));
+        CompletableFuture<Long> report = worker.served();
+        exitReports.add(report);
+        report.whenComplete((n, e) -> {
+            if (n != null) {
+                servedByExited.add(n);
+            }
+            exitReports.remove(report);
+        });
     }
 
     @Override

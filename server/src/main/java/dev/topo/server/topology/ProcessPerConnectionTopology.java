@@ -6,7 +6,9 @@ import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerProcess;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -97,12 +99,13 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             return;
         }
         children.add(child);
+        // Now, not in exited(): that runs on the boss loop, which may be gone when the last child of a drained
+        // generation exits, and its count with it.
+        countServedAtExit(child);
         awaitingConnection.incrementAndGet();
         child.ready().whenComplete((ready, e) -> boss.execute(() -> {
             if (e != null) {
-                awaitingConnection.decrementAndGet();
-                failed.incrementAndGet();
-                FdHandoff.refuse(connection);
+                unserved(connection);
             } else {
                 handOff(child, socket, connection);
             }
@@ -111,25 +114,66 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     }
 
     private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
-        FdHandoff.connect(boss, socket, new ChannelInboundHandlerAdapter()).addListener((ChannelFuture cf) -> {
+        FdHandoff.connect(boss, socket, new Acknowledgement(child, connection)).addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
-                awaitingConnection.decrementAndGet();
                 log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
-                failed.incrementAndGet();
-                FdHandoff.refuse(connection);
+                unserved(connection);
                 child.kill();
                 return;
             }
-            // The child needs nothing more from the master once it holds the fd.
-            FdHandoff.send(cf.channel(), connection).addListener(f -> {
-                awaitingConnection.decrementAndGet();
-                cf.channel().close();
-            });
+            FdHandoff.lend(cf.channel(), connection.fd().intValue());
         });
     }
 
+    /**
+     * Waits for the child's receipt of the fd before the master lets go of its copy and counts the connection as
+     * handed over: written to the Unix socket is not enough, since a drain request reaching the child first would
+     * make it refuse the fd, and an fd still queued on the socket when the child exits is closed with the request
+     * unread, which resets the client.
+     */
+    private final class Acknowledgement extends ChannelInboundHandlerAdapter {
+        private final WorkerProcess child;
+        private final EpollSocketChannel connection;
+        private boolean received;
+
+        Acknowledgement(WorkerProcess child, EpollSocketChannel connection) {
+            this.child = child;
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            try {
+                if (!received && bytes.isReadable() && bytes.readByte() == FdReceiverTopology.RECEIVED) {
+                    received = true;
+                    awaitingConnection.decrementAndGet();
+                    connection.unsafe().closeForcibly(); // the master's copy: the child holds its own now
+                    ctx.close();
+                }
+            } finally {
+                bytes.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!received) {
+                log.warn("{} (pid {}) closed its handoff socket without taking its connection", child.name(),
+                        child.pid());
+                unserved(connection);
+            }
+        }
+    }
+
+    /** A connection whose child never took it: nobody else can serve it. */
+    private void unserved(EpollSocketChannel connection) {
+        awaitingConnection.decrementAndGet();
+        failed.incrementAndGet();
+        FdHandoff.refuse(connection);
+    }
+
     private void exited(WorkerProcess child, Path socket, int code) {
-        countServedAtExit(child);
         children.remove(child);
         files.delete(socket);
         if (code != 0) {

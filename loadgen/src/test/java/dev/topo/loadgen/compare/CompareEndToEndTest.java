@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topo.loadgen.cli.CompareCommand;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
+import dev.topo.loadgen.support.HeadlessChromium;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -246,6 +247,23 @@ class CompareEndToEndTest {
         assertEquals(names.size(), html.split("src=\"data:image/png;base64,", -1).length - 1, "one inline PNG each");
         // Self-contained: nothing to fetch.
         assertFalse(html.contains("src=\"http") || html.contains("<script") || html.contains("<link"), "no network");
+    }
+
+    @Test
+    void thePageRendersOfflineWithEveryChartAndVerdictAndNoSidewaysScroll() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.find();
+        HeadlessChromium.Render page = chromium.render(out.resolve("index.html"));
+        long charts;
+        try (Stream<Path> s = Files.list(out)) {
+            charts = s.filter(p -> p.toString().endsWith(".png")).count();
+        }
+        assertEquals(charts, page.images(), "an image per chart");
+        assertEquals(page.images(), page.decoded(), "every inline chart decodes with the network blocked");
+        assertEquals(Charts.WIDTH, page.widestImage(), "the charts at their size");
+        assertEquals(0, page.fetches(), "nothing fetched");
+        assertTrue(page.verdicts() >= 2, "verdicts for both http scenarios: " + page.verdicts());
+        assertTrue(page.overflowPixels() <= 0, "the page scrolls sideways by " + page.overflowPixels() + " px");
+        assertTrue(page.dom().contains("How to read this"), "the reading guide is on the page");
     }
 
     @Test

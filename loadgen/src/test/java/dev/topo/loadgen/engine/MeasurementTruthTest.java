@@ -2,13 +2,22 @@ package dev.topo.loadgen.engine;
 
 import dev.topo.loadgen.support.TestEchoServer;
 import dev.topo.loadgen.support.TestHttpServer;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,6 +82,27 @@ class MeasurementTruthTest {
             assertTrue(s.latency().p99Us() >= 300_000, "p99 " + s.latency().p99Us() + " with " + timeouts
                     + " timeouts in " + s.latency().count());
             assertTrue(s.latency().p50Us() < 50_000, "p50 " + s.latency().p50Us());
+        }
+    }
+
+    @Test
+    void timeToFirstByteEndsAtTheReadOfTheFirstByteNotTheWholeResponse() throws Exception {
+        // The head and a first chunk at once, the last chunk 200 ms later: two reads, far apart.
+        try (TestHttpServer server = TestHttpServer.start((s, ctx, req, n, c) -> {
+            req.release();
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.write(head);
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("first", StandardCharsets.US_ASCII)));
+            ctx.executor().schedule(() -> ctx.writeAndFlush(new DefaultLastHttpContent(
+                    Unpooled.copiedBuffer("last", StandardCharsets.US_ASCII))), 200, TimeUnit.MILLISECONDS);
+        })) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(2).build()).summary();
+            assertTrue(s.requests() >= 4, s.requests() + " requests");
+            assertEquals(0, s.errorsTotal(), s.errors().toString());
+            assertEquals(s.requests(), s.ttfb().count());
+            assertTrue(s.latency().p50Us() >= 200_000, "latency p50 " + s.latency().p50Us());
+            assertTrue(s.ttfb().p99Us() < 100_000, "ttfb p99 " + s.ttfb().p99Us());
         }
     }
 

@@ -35,10 +35,10 @@ public final class ConfigFileWatcher implements AutoCloseable {
     private final Thread thread;
     private byte[] seen;
 
-    private ConfigFileWatcher(Path file, Runnable changed) throws IOException {
+    private ConfigFileWatcher(Path file, byte[] loaded, Runnable changed) throws IOException {
         this.file = file;
         this.changed = changed;
-        this.seen = digest();
+        this.seen = loaded;
         this.watcher = FileSystems.getDefault().newWatchService();
         Path dir = file.toAbsolutePath().getParent();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
@@ -47,10 +47,14 @@ public final class ConfigFileWatcher implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Watches {@code file}; {@code changed} runs on the watcher's thread after each change of its content. */
-    public static ConfigFileWatcher start(Path file, Runnable changed) {
+    /**
+     * Watches {@code file}, whose content had the hash {@code loaded} ({@link #contentHash}) when the running
+     * configuration was read from it; {@code changed} runs on the watcher's thread after each change of its content,
+     * including one made between that read and this call (a start takes seconds).
+     */
+    public static ConfigFileWatcher start(Path file, byte[] loaded, Runnable changed) {
         try {
-            ConfigFileWatcher w = new ConfigFileWatcher(file, changed);
+            ConfigFileWatcher w = new ConfigFileWatcher(file, loaded, changed);
             w.thread.start();
             log.info("watching {} for changes (reload.watch)", file);
             return w;
@@ -61,6 +65,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
     private void run() {
         try {
+            reloadIfChanged();
             while (true) {
                 WatchKey key = watcher.take();
                 key.pollEvents();
@@ -71,20 +76,24 @@ public final class ConfigFileWatcher implements AutoCloseable {
                     more.pollEvents();
                     more.reset();
                 }
-                byte[] now = digest();
-                if (now != null && !Arrays.equals(now, seen)) {
-                    seen = now;
-                    log.info("{} changed: reloading", file);
-                    changed.run();
-                }
+                reloadIfChanged();
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed
         }
     }
 
-    /** The file's content hash, or null while it cannot be read (mid-swap, or removed). */
-    private byte[] digest() {
+    private void reloadIfChanged() {
+        byte[] now = contentHash(file);
+        if (now != null && !Arrays.equals(now, seen)) {
+            seen = now;
+            log.info("{} changed: reloading", file);
+            changed.run();
+        }
+    }
+
+    /** The file's content hash (SHA-256), or null while it cannot be read (mid-swap, or removed). */
+    public static byte[] contentHash(Path file) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
         } catch (IOException e) {

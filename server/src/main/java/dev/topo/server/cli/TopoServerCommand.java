@@ -79,6 +79,8 @@ public final class TopoServerCommand implements Callable<Integer> {
             return 2;
         }
         ServerConfig resolved;
+        // Hashed before it is read: an edit while the server starts is then a change reload.watch still sees.
+        byte[] loaded = ConfigFileWatcher.contentHash(config);
         try {
             resolved = ConfigLoader.load(config, new Overrides(host, port, adminHost, adminPort, topology, listeners,
                     workers, processes));
@@ -94,14 +96,14 @@ public final class TopoServerCommand implements Callable<Integer> {
             return 0;
         }
         Overrides overrides = new Overrides(host, port, adminHost, adminPort, topology, listeners, workers, processes);
-        return run(resolved, () -> ConfigLoader.load(config, overrides), err);
+        return run(resolved, loaded, () -> ConfigLoader.load(config, overrides), err);
     }
 
     /**
      * Runs until stopped; {@code source} reads the file again for a live reload (SIGHUP, {@code POST /reload}, the
      * file changing under {@code reload.watch}), with the same command-line overrides as at start.
      */
-    private int run(ServerConfig config, Supplier<ServerConfig> source, PrintWriter err)
+    private int run(ServerConfig config, byte[] loaded, Supplier<ServerConfig> source, PrintWriter err)
             throws InterruptedException {
         // Before the start: a multi-process start takes seconds, and a SIGTERM in the middle must still drain the
         // workers and remove their files once they are up, not kill the master with them half-started.
@@ -130,7 +132,7 @@ public final class TopoServerCommand implements Callable<Integer> {
         server.reloadFrom(source);
         running.set(server);
         ConfigFileWatcher watcher = config.reload().watch()
-                ? ConfigFileWatcher.start(this.config, () -> server.reload("watch")) : null;
+                ? ConfigFileWatcher.start(this.config, loaded, () -> server.reload("watch")) : null;
         // A multi-process server can also fail on its own (its supervisor gave up on a worker): then exit 1.
         String failure = stopRequested.applyToEither(server.failure(), reason -> reason).join();
         if (failure != null) {

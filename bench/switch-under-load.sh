@@ -108,7 +108,8 @@ switch() {
         nginx-reload)
             old=$(pgrep -P "$(cat "$work/nginx/nginx.pid")" | sort | tr '\n' ' ')
             nginx_conf "$to"
-            nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s reload
+            # Its "signal process started" notice is noise among the figures.
+            nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s reload 2>/dev/null
             # Switched once a worker of the new configuration runs.
             while [[ $(pgrep -P "$(cat "$work/nginx/nginx.pid")" | sort | tr '\n' ' ') == "$old" ]]; do
                 sleep 0.005

@@ -80,6 +80,11 @@ public final class TopoServer {
         Generation first;
         try {
             first = startGeneration(1, config, sockets, role);
+            if (sockets != null) {
+                // The first generation's sockets are the set's own from now on, not ones bound for the next switch
+                // (which would then report them as new, and not fold or migrate when it wants fewer).
+                sockets.commit();
+            }
         } catch (RuntimeException | InterruptedException e) {
             if (sockets != null) {
                 sockets.close();

@@ -14,9 +14,14 @@ public final class WorkerJvmOptions {
     /** Options a worker inherits: everything else a master was started with is left out. */
     private static final List<String> ALLOWED = List.of("-Xmx", "-Xms", "-Xss", "-Xmn", "-XX:", "-D", "-ea", "-da",
             "--enable-native-access", "--add-opens", "--add-exports", "--add-modules", "-Dfile.encoding");
-    /** Allowed prefixes that still name a port or a file of their own. */
+    /**
+     * Allowed prefixes that still name a port or a file of their own: among them recording a class cache (every
+     * worker would write the master's file), while reading one ({@code -XX:SharedArchiveFile}, {@code -XX:AOTCache})
+     * passes, which is how the launcher's cache speeds up worker starts.
+     */
     private static final List<String> DENIED = List.of("-Dcom.sun.management.", "-XX:StartFlightRecording",
-            "-XX:FlightRecorderOptions", "-XX:HeapDumpPath", "-XX:ErrorFile", "-XX:LogFile", "-XX:+LogVMOutput");
+            "-XX:FlightRecorderOptions", "-XX:HeapDumpPath", "-XX:ErrorFile", "-XX:LogFile", "-XX:+LogVMOutput",
+            "-XX:ArchiveClassesAtExit", "-XX:AOTCacheOutput", "-XX:AOTConfiguration", "-XX:AOTMode=record");
 
     private WorkerJvmOptions() {
     }

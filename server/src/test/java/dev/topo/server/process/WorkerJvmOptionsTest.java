@@ -20,6 +20,15 @@ class WorkerJvmOptionsTest {
     }
 
     @Test
+    void aClassCacheIsReadByEveryWorkerButRecordedByNone() {
+        List<String> master = List.of("-XX:SharedArchiveFile=/opt/topo/server.jsa", "-XX:AOTCache=/opt/topo/s.aot",
+                "-XX:ArchiveClassesAtExit=/tmp/s.jsa", "-XX:AOTCacheOutput=/tmp/s.aot", "-XX:AOTMode=record",
+                "-XX:AOTConfiguration=/tmp/s.conf");
+        assertEquals(List.of("-XX:SharedArchiveFile=/opt/topo/server.jsa", "-XX:AOTCache=/opt/topo/s.aot"),
+                WorkerJvmOptions.of(master, null));
+    }
+
+    @Test
     void theEnvironmentVariableReplacesThemAll() {
         assertEquals(List.of("-Xmx64m", "-Xlog:gc:file=/tmp/worker-gc.log"),
                 WorkerJvmOptions.of(List.of("-Xmx1g", "-XX:+UseZGC"), "  -Xmx64m   -Xlog:gc:file=/tmp/worker-gc.log "));

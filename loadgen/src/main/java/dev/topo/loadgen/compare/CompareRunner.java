@@ -18,13 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -187,18 +185,8 @@ public final class CompareRunner {
     private Started start(ConfigFile cfg, Path file) throws InterruptedException {
         ServerProcess server;
         try {
-            Map<String, String> values = new HashMap<>(options.placeholders());
-            values.put("config", file.toAbsolutePath().toString());
-            // For containers: the file name alone, to join with wherever the directory is mounted.
-            values.put("configName", file.getFileName().toString());
-            // The server's own flags take port 0 and its ready line reports what it bound: no window in which
-            // another process takes a port picked here. A template that publishes the ports (podman -p) needs them
-            // fixed beforehand.
-            boolean ephemeral = ownPortFlags(options.serverCommand());
-            values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
-            values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
-            values.put("serverCpus", options.serverCpus() == null ? "" : options.serverCpus());
-            List<String> argv = new ArrayList<>(ServerProcess.expand(options.serverCommand(), values));
+            List<String> argv = ServerProcess.command(options.serverCommand(), options.placeholders(),
+                    options.serverCpus(), file);
             server = ServerProcess.start(argv);
         } catch (IOException | RuntimeException e) {
             return new Started(null, null, "cannot start the server: " + oneLine(e));
@@ -382,32 +370,6 @@ public final class CompareRunner {
                 List.copyOf(runs));
     }
 
-    /**
-     * Whether {@code {port}} and {@code {adminPort}} appear only as the values of the server's {@code --port} and
-     * {@code --admin-port}: then port 0 is safe, the server binds an ephemeral port and its ready line names it.
-     */
-    static boolean ownPortFlags(String template) {
-        String[] words = template.trim().split("\\s+");
-        for (int i = 0; i < words.length; i++) {
-            String w = words[i];
-            if (w.contains("{port}") || w.contains("{adminPort}")) {
-                String flag = i == 0 ? "" : words[i - 1];
-                boolean own = (w.equals("{port}") && flag.equals("--port"))
-                        || (w.equals("{adminPort}") && flag.equals("--admin-port"));
-                if (!own) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    static int freePort() throws IOException {
-        // For templates that publish the ports (podman -p {port}:{port}): they must be known before the start.
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

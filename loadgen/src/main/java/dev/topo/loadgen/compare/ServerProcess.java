@@ -8,15 +8,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +50,52 @@ public final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(Process process) {
         this.process = process;
+    }
+
+    /**
+     * The command that starts a server on {@code config}: the {@code --server-cmd} template with {@code {config}},
+     * {@code {configName}}, {@code {port}}, {@code {adminPort}} and {@code {serverCpus}} filled in. The server's own
+     * flags take port 0 and its ready line reports what it bound: no window in which another process takes a port
+     * picked here. A template that publishes the ports (podman -p) needs them fixed beforehand.
+     */
+    static List<String> command(String template, Map<String, String> placeholders, String serverCpus, Path config)
+            throws IOException {
+        Map<String, String> values = new HashMap<>(placeholders);
+        values.put("config", config.toAbsolutePath().toString());
+        // For containers: the file name alone, to join with wherever the directory is mounted.
+        values.put("configName", config.getFileName().toString());
+        boolean ephemeral = ownPortFlags(template);
+        values.put("port", ephemeral ? "0" : String.valueOf(freePort()));
+        values.put("adminPort", ephemeral ? "0" : String.valueOf(freePort()));
+        values.put("serverCpus", serverCpus == null ? "" : serverCpus);
+        return new ArrayList<>(expand(template, values));
+    }
+
+    /**
+     * Whether {@code {port}} and {@code {adminPort}} appear only as the values of the server's {@code --port} and
+     * {@code --admin-port}: then port 0 is safe, the server binds an ephemeral port and its ready line names it.
+     */
+    static boolean ownPortFlags(String template) {
+        String[] words = template.trim().split("\\s+");
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            if (w.contains("{port}") || w.contains("{adminPort}")) {
+                String flag = i == 0 ? "" : words[i - 1];
+                boolean own = (w.equals("{port}") && flag.equals("--port"))
+                        || (w.equals("{adminPort}") && flag.equals("--admin-port"));
+                if (!own) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static int freePort() throws IOException {
+        // For templates that publish the ports (podman -p {port}:{port}): they must be known before the start.
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /**

@@ -65,9 +65,9 @@ class ServerCostTest {
 
     @Test
     void onlyTheServersOwnPortFlagsTakePortZero() {
-        assertTrue(CompareRunner.ownPortFlags("{java} -jar {jar} --config {config} --host 127.0.0.1 --port {port}"
+        assertTrue(ServerProcess.ownPortFlags("{java} -jar {jar} --config {config} --host 127.0.0.1 --port {port}"
                 + " --admin-port {adminPort}"));
-        assertFalse(CompareRunner.ownPortFlags("podman run -p {port}:{port} -e TOPO_ADMIN_PORT={adminPort} IMAGE"
+        assertFalse(ServerProcess.ownPortFlags("podman run -p {port}:{port} -e TOPO_ADMIN_PORT={adminPort} IMAGE"
                 + " server --port {port}"));
     }
 

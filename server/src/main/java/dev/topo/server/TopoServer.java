@@ -11,6 +11,7 @@ import dev.topo.server.topology.WorkerRole;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -70,6 +71,9 @@ public final class TopoServer {
     private Map<String, Object> report() {
         Map<String, Object> doc = TopologyReport.of(topology.kind().yamlName(), topology.transport(),
                 config.protocol().yamlName(), stopping || topology.draining(), metrics);
+        if (!topology.transportFeatures().isEmpty()) {
+            doc.put("transportFeatures", topology.transportFeatures());
+        }
         doc.putAll(topology.report());
         return doc;
     }
@@ -84,11 +88,17 @@ public final class TopoServer {
         Runtime rt = Runtime.getRuntime();
         log.info("topo ready: topology={} transport={} protocol={} listeners={} loops={} address={} admin={} "
                         + "cpus={} maxHeap={}MiB started in {} ms ({} ms since JVM start)",
-                topology.kind().yamlName(), topology.transport(), config.protocol().yamlName(),
+                topology.kind().yamlName(), transportWithFeatures(), config.protocol().yamlName(),
                 metrics.listeners().size(), loops, hostPort(address),
                 admin == null ? "off" : config.admin().host() + ":" + admin.address().getPort(),
                 rt.availableProcessors(), rt.maxMemory() >> 20, startMillis,
                 ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+
+    /** {@code io_uring[accept-multishot,...]}: the transport, and the kernel features it found, in one token. */
+    private String transportWithFeatures() {
+        List<String> features = topology.transportFeatures();
+        return features.isEmpty() ? topology.transport() : topology.transport() + "[" + String.join(",", features) + "]";
     }
 
     private static String hostPort(InetSocketAddress a) {

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     /** Accepted at the bound, waiting for a child to exit. Boss loop only, as is {@link #live}. */
-    private final Queue<EpollSocketChannel> waiting = new ArrayDeque<>();
+    private final Queue<Channel> waiting = new ArrayDeque<>();
     private int live;
     private EventLoop boss;
     private Channel listening;
@@ -67,7 +66,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     }
 
     /** On the boss loop. */
-    private void accepted(EpollSocketChannel connection) {
+    private void accepted(Channel connection) {
         if (draining()) {
             FdHandoff.refuse(connection);
         } else if (live + waiting.size() >= resources.config.limits().maxConnections()) {
@@ -82,7 +81,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         listening.config().setAutoRead(live < maxChildren && !draining());
     }
 
-    private void fork(EpollSocketChannel connection) {
+    private void fork(Channel connection) {
         live++;
         long id = started.incrementAndGet();
         Path socket = files.socket("conn-" + id);
@@ -108,8 +107,9 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         child.onExit().thenAccept(code -> boss.execute(() -> exited(child, socket, code)));
     }
 
-    private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
-        FdHandoff.connect(boss, socket, new ChannelInboundHandlerAdapter()).addListener((ChannelFuture cf) -> {
+    private void handOff(WorkerProcess child, Path socket, Channel connection) {
+        ChannelInboundHandlerAdapter nothing = new ChannelInboundHandlerAdapter();
+        FdHandoff.connect(resources.transport, boss, socket, nothing).addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
                 log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
                 failed.incrementAndGet();
@@ -129,7 +129,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             log.warn("{} (pid {}) exited with code {}", child.name(), child.pid(), code);
         }
         live--;
-        EpollSocketChannel next = waiting.poll();
+        Channel next = waiting.poll();
         if (next != null) {
             fork(next);
         }
@@ -180,7 +180,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     void stopWorkers(Duration drainTimeout) throws InterruptedException {
         if (boss != null) {
             boss.submit(() -> {
-                for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
+                for (Channel c = waiting.poll(); c != null; c = waiting.poll()) {
                     FdHandoff.refuse(c);
                 }
             }).await();

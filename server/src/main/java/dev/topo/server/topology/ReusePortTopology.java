@@ -13,8 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -70,14 +68,15 @@ public final class ReusePortTopology extends EventLoopTopology {
             listeners.add(new Listener(boss, workers, listener, resources.registerLoops(listener, workers)));
         }
         if (role != null) {
-            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(), new Lent());
+            handoff = FdHandoff.receive(resources.transport, resources.newGroup(1, n -> "topo-handoff"), role.handoff(),
+                    new Lent());
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }
         int port = config.bind().port();
         InetSocketAddress first = null;
         for (Listener l : listeners) {
             ServerBootstrap b = resources.bootstrap(l.boss, l.workers, l.stats, l.loops)
-                    .option(EpollChannelOption.SO_REUSEPORT, true);
+                    .option(TransportChoice.reusePort(), true);
             // With port 0 the first socket gets an ephemeral port; the others must join that one.
             InetSocketAddress bound = resources.bind(b, l.stats, config.bind().host(),
                     first == null ? port : first.getPort());
@@ -103,7 +102,7 @@ public final class ReusePortTopology extends EventLoopTopology {
             int index = next++;
             Listener l = listeners.get(index);
             // Registered, not bound: the socket already listens (the master bound it), this process only accepts.
-            resources.bootstrap(l.boss, l.workers, l.stats, l.loops, () -> new EpollServerSocketChannel(fd))
+            resources.bootstrap(l.boss, l.workers, l.stats, l.loops, resources.transport.listeningOver(fd))
                     .register().addListener(f -> {
                         if (!f.isSuccess()) {
                             log.error("cannot accept on the lent socket {}: {}", index, f.cause().getMessage());

@@ -21,7 +21,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -146,9 +145,9 @@ final class ServerResources {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .handler(admission)
                 .childHandler(initializer(listener, loops));
-        if (transport.epoll() && listen.deferAccept()) {
+        if (transport.deferAcceptOption() != null && listen.deferAccept()) {
             // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.
-            b.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+            b.option(transport.deferAcceptOption(), 1);
         }
         return b;
     }

@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * nginx without {@code reuseport} (and without {@code accept_mutex}), Apache prefork.
  *
  * <p>Netty has no option for this: the first loop binds the socket normally and owns the fd; every other loop gets
- * an {@link EpollServerSocketChannel} wrapping the same fd number. Closing any of those would close the shared fd
+ * a native listening channel wrapping the same fd number. Closing any of those would close the shared fd
  * under the others, so on stop they are only deregistered from their loops and the owner alone closes it.
  */
 public final class SharedListenerTopology extends EventLoopTopology {
@@ -60,7 +59,7 @@ public final class SharedListenerTopology extends EventLoopTopology {
         EventLoopGroup group = resources.newGroup(watchers, i -> "topo-loop-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         if (role != null) {
-            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(),
+            handoff = FdHandoff.receive(resources.transport, resources.newGroup(1, n -> "topo-handoff"), role.handoff(),
                     new Lent(group, listener, loops));
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }
@@ -73,7 +72,7 @@ public final class SharedListenerTopology extends EventLoopTopology {
                 ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops)
                         .handler(listenerHandlers(loops.get(loop)));
                 address = resources.bind(b, listener, config.bind().host(), config.bind().port());
-                fd = ((EpollServerSocketChannel) resources.listeners().get(0)).fd().intValue();
+                fd = TransportChoice.fd(resources.listeners().get(0));
             } else {
                 borrowers.add(watch(fd, loop, listener, loops));
             }
@@ -88,7 +87,7 @@ public final class SharedListenerTopology extends EventLoopTopology {
     private Channel watch(int fd, EventLoop loop, ListenerStats listener, Map<EventLoop, LoopStats> loops)
             throws InterruptedException {
         AcceptTurn turn = role == null ? null : role.turn();
-        ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops, () -> new EpollServerSocketChannel(fd))
+        ServerBootstrap b = resources.bootstrap(loop, loop, listener, loops, resources.transport.listeningOver(fd))
                 .handler(listenerHandlers(loops.get(loop)));
         if (turn != null) {
             b.option(ChannelOption.AUTO_READ, false);

@@ -13,8 +13,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -104,10 +102,10 @@ abstract class SocketLendingTopology extends SupervisedTopology {
     private Channel listen(EventLoopGroup holder, String host, int port) throws InterruptedException {
         ChannelFuture f = new ServerBootstrap()
                 .group(holder)
-                .channel(EpollServerSocketChannel.class)
+                .channel(resources.transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, resources.config.topology().listen().backlog())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(TransportChoice.reusePort(), true)
                 .childHandler(new ChannelInboundHandlerAdapter())
                 .bind(host, port).await();
         if (!f.isSuccess()) {
@@ -120,14 +118,15 @@ abstract class SocketLendingTopology extends SupervisedTopology {
 
     /** On the thread that read a worker's ready line (or promoted a standby): lends it the slot's sockets. */
     private void lend(int slot, WorkerProcess worker) {
-        Channel handoff = FdHandoff.connectOrKill(sockets.get(0).eventLoop(), worker, files.socket(worker.name()),
+        Channel handoff = FdHandoff.connectOrKill(resources.transport, sockets.get(0).eventLoop(), worker,
+                files.socket(worker.name()),
                 new ChannelInboundHandlerAdapter());
         if (handoff == null) {
             return;
         }
         ChannelFuture last = null;
         for (int index : socketsOf(slot)) {
-            last = FdHandoff.lend(handoff, ((EpollServerSocketChannel) sockets.get(index)).fd().intValue());
+            last = FdHandoff.lend(handoff, TransportChoice.fd(sockets.get(index)));
         }
         // The worker needs nothing more from this channel once it holds its sockets.
         last.addListener(done -> handoff.close());

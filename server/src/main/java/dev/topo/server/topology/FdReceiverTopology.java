@@ -12,7 +12,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -95,7 +94,6 @@ public final class FdReceiverTopology extends EventLoopTopology {
             }
             ctx.write(ctx.alloc().buffer(1).writeByte(RECEIVED));
             Channel ch = resources.transport.connectedOver(fd.intValue());
-            ch.config().setOption(ChannelOption.TCP_NODELAY, true);
             ch.pipeline().addLast(initializer);
             Channel master = ctx.channel();
             ch.closeFuture().addListener(f -> {

@@ -79,8 +79,8 @@ public record TransportChoice(String name, IoHandlerFactory ioHandlerFactory,
             }
             case IO_URING -> {
                 if (kind.yamlName().endsWith("shared-listener")) {
-                    // Seen here: loops registering a second io_uring channel over the one listening fd never
-                    // finished starting (Netty 4.2.18, kernel 6.18); until that is understood the kind stays on epoll.
+                    // Seen here: with several io_uring channels over the one listening fd the server started, then
+                    // hung serving (Netty 4.2.18, kernel 6.18); until that is understood the kind stays on epoll.
                     throw ConfigException.invalid("transport", "io_uring", "epoll or auto for kind " + kind.yamlName()
                             + ": several io_uring loops cannot yet share one listening socket here");
                 }

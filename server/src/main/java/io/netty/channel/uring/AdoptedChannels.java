@@ -51,9 +51,10 @@ public final class AdoptedChannels {
             }
             IoUringIoHandler handler = registration().attachment();
             LinuxSocket socket = new LinuxSocket(fd);
+            byte[] ipv4 = handler.inet4AddressArray();
             InetSocketAddress address = socket.isIpv6()
-                    ? SockaddrIn.getIPv6(acceptedAddressMemory, handler.inet6AddressArray(), handler.inet4AddressArray())
-                    : SockaddrIn.getIPv4(acceptedAddressMemory, handler.inet4AddressArray());
+                    ? SockaddrIn.getIPv6(acceptedAddressMemory, handler.inet6AddressArray(), ipv4)
+                    : SockaddrIn.getIPv4(acceptedAddressMemory, ipv4);
             return new IoUringSocketChannel(this, socket, address);
         }
 

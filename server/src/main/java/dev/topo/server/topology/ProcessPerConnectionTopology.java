@@ -6,10 +6,10 @@ import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerProcess;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     /** Accepted at the bound, waiting for a child to exit. Boss loop only, as is {@link #live}. */
-    private final Queue<EpollSocketChannel> waiting = new ArrayDeque<>();
+    private final Queue<Channel> waiting = new ArrayDeque<>();
     private int live;
     /** Children started whose connection has not been handed to them yet: a drain must not reach them first. */
     private final AtomicInteger awaitingConnection = new AtomicInteger();
@@ -67,7 +67,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     }
 
     /** On the boss loop. */
-    private void accepted(EpollSocketChannel connection) {
+    private void accepted(Channel connection) {
         if (draining()) {
             FdHandoff.refuse(connection);
         } else if (live + waiting.size() >= resources.config.limits().maxConnections()) {
@@ -82,7 +82,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         resources.setAccepting(live < maxChildren && !draining());
     }
 
-    private void fork(EpollSocketChannel connection) {
+    private void fork(Channel connection) {
         live++;
         long id = started.incrementAndGet();
         Path socket = files.socket("conn-" + id);
@@ -110,8 +110,9 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         child.onExit().thenAccept(code -> boss.execute(() -> exited(child, socket, code)));
     }
 
-    private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
-        FdHandoff.connect(boss, socket, new ChannelInboundHandlerAdapter()).addListener((ChannelFuture cf) -> {
+    private void handOff(WorkerProcess child, Path socket, Channel connection) {
+        ChannelInboundHandlerAdapter nothing = new ChannelInboundHandlerAdapter();
+        FdHandoff.connect(resources.transport, boss, socket, nothing).addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
                 awaitingConnection.decrementAndGet();
                 log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
@@ -136,7 +137,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             log.warn("{} (pid {}) exited with code {}", child.name(), child.pid(), code);
         }
         live--;
-        EpollSocketChannel next = waiting.poll();
+        Channel next = waiting.poll();
         if (next != null) {
             fork(next);
         }
@@ -195,7 +196,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
                 Thread.sleep(20);
             }
             boss.submit(() -> {
-                for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
+                for (Channel c = waiting.poll(); c != null; c = waiting.poll()) {
                     FdHandoff.refuse(c);
                 }
             }).await();

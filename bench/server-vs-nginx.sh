@@ -11,7 +11,9 @@
 #
 # Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
 # Servers: nginx (1 worker, return 200 "Hello, World!"), Topo reuseport shared-nothing with 1 listener, Topo
-# single-acceptor with 1 worker. Afterwards wrk runs each server flat out, keep-alive and Connection: close.
+# single-acceptor with 1 worker, each Topo server once on epoll and once on io_uring (`@io_uring`). Afterwards wrk
+# runs each server flat out, keep-alive and Connection: close, and strace counts each server's system calls over
+# SYSCALL_CONNS new connections (one request each): the system calls one connection costs, all threads included.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 KA_RATE=${KA_RATE:-20000}
 CLOSE_RATE=${CLOSE_RATE:-6000}
+SYSCALL_CONNS=${SYSCALL_CONNS:-2000}
 JAVA=${JAVA:-java}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -156,7 +159,17 @@ start_topo topo-single 18092 "bind: {host: 127.0.0.1, port: 18092}
 topology: {kind: single-acceptor, workers: 1}
 admin: {enabled: false}
 "
-servers=(nginx topo-reuseport topo-single)
+start_topo topo-reuseport@io_uring 18093 "bind: {host: 127.0.0.1, port: 18093}
+transport: io_uring
+topology: {kind: reuseport, listeners: 1, workersPerListener: 0}
+admin: {enabled: false}
+"
+start_topo topo-single@io_uring 18094 "bind: {host: 127.0.0.1, port: 18094}
+transport: io_uring
+topology: {kind: single-acceptor, workers: 1}
+admin: {enabled: false}
+"
+servers=(nginx topo-reuseport topo-single topo-reuseport@io_uring topo-single@io_uring)
 for s in "${servers[@]}"; do wait_port "${port[$s]}"; done
 
 echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server (client: $CLIENT)" >&2
@@ -180,7 +193,7 @@ done
 echo
 echo "Offered: keep-alive ${KA_RATE} req/s, connection-per-request ${CLOSE_RATE} conn/s; ${RUNS} runs x" \
     "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client ($CLIENT) on CPU ${CLIENT_CPU}; medians."
-printf '%-16s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
+printf '%-24s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
 for scenario in keepalive close; do
     base=$(printf '%s' "${results[nginx,$scenario]}" | awk 'NF {print $3}' | median)
     for s in "${servers[@]}"; do
@@ -188,18 +201,50 @@ for scenario in keepalive close; do
         rate=$(printf '%s' "$rows" | awk 'NF {print $1}' | median)
         cpu=$(printf '%s' "$rows" | awk 'NF {print $2}' | median)
         us=$(printf '%s' "$rows" | awk 'NF {print $3}' | median)
-        printf '%-16s %-10s %10s %8s %10s %14s\n' "$s" "$scenario" "$rate" "$cpu" "$us" \
+        printf '%-24s %-10s %10s %8s %10s %14s\n' "$s" "$scenario" "$rate" "$cpu" "$us" \
             "$(awk -v a="$us" -v b="$base" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
     done
 done
 
 echo
 echo "wrk flat out (wrk -t1 -c64 -d${SECONDS_PER_RUN}s on CPU ${CLIENT_CPU}), req/s:"
-printf '%-16s %12s %18s\n' server keep-alive "Connection: close"
+printf '%-24s %12s %18s\n' server keep-alive "Connection: close"
 for s in "${servers[@]}"; do
     ka=$(taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" "http://127.0.0.1:${port[$s]}/" \
         | awk '/Requests\/sec/ {print $2}')
     cl=$(taskset -c "$CLIENT_CPU" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -H 'Connection: close' \
         "http://127.0.0.1:${port[$s]}/" | awk '/Requests\/sec/ {print $2}')
-    printf '%-16s %12s %18s\n' "$s" "$ka" "$cl"
+    printf '%-24s %12s %18s\n' "$s" "$ka" "$cl"
 done
+
+# System calls per connection: strace -c on every thread of the server while SYSCALL_CONNS connections each send one
+# request and close (the loadgen in per-request mode, at 1000/s). strace slows the server, not what it calls.
+syscalls() {
+    local name=$1 out=$work/strace.$1 args=() tid
+    for tid in $(ls "/proc/${pid[$name]}/task"); do args+=(-p "$tid"); done
+    strace -c -f -o "$out" "${args[@]}" 2>/dev/null &
+    local tracer=$!
+    sleep 1
+    offer "http://127.0.0.1:${port[$name]}/" close 1000 "$((SYSCALL_CONNS / 1000))" > "$work/sys.out" 2>&1 || true
+    local n
+    n=$(answered "$work/sys.out")
+    kill -INT "$tracer"
+    wait "$tracer" 2>/dev/null || true
+    # strace -c: "% time seconds usecs/call calls [errors] syscall"; the calls column is the 4th.
+    awk -v n="${n:-0}" -v name="$name" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {c[$NF] = $4; t += $4}
+        END {
+            if (n == 0) { printf "%-24s no connection answered\n", name; exit }
+            top = ""
+            for (k = 0; k < 6; k++) {
+                best = ""; for (s in c) if (best == "" || c[s] > c[best]) best = s
+                if (best == "") break
+                top = top sprintf(" %s %.2f", best, c[best] / n); delete c[best]
+            }
+            printf "%-24s %6d %10.2f  %s\n", name, n, t / n, top
+        }' "$out"
+}
+
+echo
+echo "System calls per connection (strace -c -f, all threads, ${SYSCALL_CONNS} connections of one request each):"
+printf '%-24s %6s %10s  %s\n' server conns calls/conn "top calls per connection"
+for s in "${servers[@]}"; do syscalls "$s"; done

@@ -42,7 +42,8 @@ public record ServerConfig(
     }
 
     /**
-     * What a worker process of this (master's) configuration runs: {@code topology} on {@code port}, on epoll, with
+     * What a worker process of this (master's) configuration runs: {@code topology} on {@code port}, on the master's
+     * native transport (io_uring when asked for by name, else epoll: workers never fall back to NIO), with
      * its own admin endpoint on an ephemeral loopback port (or none) that the master scrapes. No drain delay: the
      * master has already spent it before it asks its workers to drain.
      */
@@ -52,7 +53,8 @@ public record ServerConfig(
 
     /** As above, with the worker's share of {@code limits.maxConnections} when it accepts on its own. */
     public ServerConfig forWorker(TopologyConfig topology, int port, boolean admin, int maxConnections) {
-        return new ServerConfig(new BindConfig(bind.host(), port), Transport.EPOLL, topology, protocol,
+        Transport workerTransport = transport == Transport.IO_URING ? Transport.IO_URING : Transport.EPOLL;
+        return new ServerConfig(new BindConfig(bind.host(), port), workerTransport, topology, protocol,
                 limits.withMaxConnections(maxConnections), work, handler, Duration.ZERO, drainTimeout,
                 new AdminConfig(admin, "127.0.0.1", 0), ReloadConfig.defaults());
     }

@@ -49,7 +49,10 @@ class ProcessConfigTest {
                 drainTimeout: 7s
                 """, "master.yaml");
         ServerConfig worker = master.forWorker(master.topology(), 8081, true);
-        assertEquals(Transport.EPOLL, worker.transport());
+        assertEquals(Transport.EPOLL, worker.transport(), "auto becomes epoll: a worker never falls back to NIO");
+        ServerConfig uring = ConfigLoader.parse("transport: io_uring\ntopology: {kind: process-reuseport}\n", "m.yaml");
+        assertEquals(Transport.IO_URING, uring.forWorker(uring.topology(), 8081, true).transport(),
+                "the workers run on the master's io_uring");
         assertEquals(0, worker.admin().port(), "each worker's admin port is ephemeral");
         assertEquals("127.0.0.1", worker.admin().host());
         assertEquals(master.limits(), worker.limits());

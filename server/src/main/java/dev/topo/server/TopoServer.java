@@ -175,6 +175,9 @@ public final class TopoServer {
         Generation g = current;
         Map<String, Object> doc = TopologyReport.of(g.topology().kind().yamlName(), g.topology().transport(),
                 g.config().protocol().yamlName(), stopping || g.topology().draining(), g.metrics());
+        if (!g.topology().transportFeatures().isEmpty()) {
+            doc.put("transportFeatures", g.topology().transportFeatures());
+        }
         doc.putAll(g.topology().report());
         doc.put("generation", g.number());
         List<Map<String, Object>> draining = new ArrayList<>();
@@ -193,11 +196,18 @@ public final class TopoServer {
         Runtime rt = Runtime.getRuntime();
         log.info("topo ready: topology={} transport={} protocol={} listeners={} loops={} address={} admin={} "
                         + "cpus={} maxHeap={}MiB started in {} ms ({} ms since JVM start)",
-                g.topology().kind().yamlName(), g.topology().transport(), g.config().protocol().yamlName(),
-                g.metrics().listeners().size(), loops, hostPort(g.address()),
+                g.topology().kind().yamlName(), transportWithFeatures(g.topology()),
+                g.config().protocol().yamlName(), g.metrics().listeners().size(), loops, hostPort(g.address()),
                 admin == null ? "off" : g.config().admin().host() + ":" + admin.address().getPort(),
                 rt.availableProcessors(), rt.maxMemory() >> 20, startMillis,
                 ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+
+    /** {@code io_uring[accept-multishot,...]}: the transport, and the kernel features it found, in one token. */
+    private static String transportWithFeatures(Topology topology) {
+        List<String> features = topology.transportFeatures();
+        return features.isEmpty() ? topology.transport()
+                : topology.transport() + "[" + String.join(",", features) + "]";
     }
 
     private static String hostPort(InetSocketAddress a) {

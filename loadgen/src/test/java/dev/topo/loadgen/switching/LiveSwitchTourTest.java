@@ -58,6 +58,20 @@ class LiveSwitchTourTest {
             "kind: process-per-connection, maxChildren: 2",
             "kind: single-acceptor, workers: 2");
 
+    /**
+     * io_uring stops ({@code "io_uring | ..."}; the others run on the default epoll): into and out of io_uring, and
+     * between io_uring kinds, where each old generation must stop accepting by closing its copies of the fds.
+     */
+    private static final List<String> IO_URING_TOUR = List.of(
+            "io_uring | kind: reuseport, listeners: 2",                          // epoll -> io_uring, grown
+            "io_uring | kind: single-acceptor, workers: 2",                      // io_uring -> io_uring, folded
+            "io_uring | kind: process-reuseport, processes: 2, listeners: 1",    // workers accept on io_uring
+            "io_uring | kind: process-fd-passing, processes: 2",                 // the master accepts on io_uring
+            "io_uring | kind: reuseport, listeners: 2, workersPerListener: 1",
+            "kind: thread-pool, workers: 4",                                     // io_uring -> blocking
+            "io_uring | kind: single-acceptor, workers: 1",                      // blocking -> io_uring
+            "kind: reuseport, listeners: 2");                                    // io_uring -> epoll
+
     @TempDir
     Path dir;
 
@@ -87,6 +101,11 @@ class LiveSwitchTourTest {
         tour(ConnectionMode.KEEPALIVE, 400, List.of("kind: reuseport, listeners: 2", "kind: thread-pool, workers: 8",
                 "kind: process-reuseport, processes: 2, listeners: 1", "kind: shared-listener, loops: 2",
                 "kind: single-acceptor, workers: 1"), Duration.ofMillis(2000), Duration.ofSeconds(4));
+    }
+
+    @Test
+    void ioUringTourLosesNothing() throws Exception {
+        tour(ConnectionMode.PER_REQUEST, 150, IO_URING_TOUR, Duration.ofMillis(2000), Duration.ofSeconds(4));
     }
 
     /** {@code perSwitch}: what a switch may take on top of {@code stay} (worker JVMs take seconds to start). */
@@ -133,14 +152,19 @@ class LiveSwitchTourTest {
         }
     }
 
-    private static void write(Path config, String topology) throws IOException {
+    /** {@code stop} is the topology's keys, after {@code "TRANSPORT | "} when not on the default transport. */
+    private static void write(Path config, String stop) throws IOException {
+        int bar = stop.indexOf(" | ");
+        String transport = bar < 0 ? "auto" : stop.substring(0, bar);
+        String topology = bar < 0 ? stop : stop.substring(bar + " | ".length());
         Files.writeString(config, """
                 bind: {host: 127.0.0.1, port: 0}
                 admin: {host: 127.0.0.1, port: 0}
+                transport: %s
                 drainDelay: 0s
                 drainTimeout: 30s
                 topology: {%s}
-                """.formatted(topology));
+                """.formatted(transport, topology));
     }
 
     private static JsonNode reload(int adminPort) throws IOException, InterruptedException {

@@ -194,7 +194,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             default -> out = text(ctx, Status.NOT_FOUND, null, "not found: " + path(request.uri()) + "\n",
                     connection, head);
         }
-        send(ctx, out, payload, connection != null && connection != ResponseEncoder.keepAliveHeader());
+        boolean close = connection != null && connection != ResponseEncoder.keepAliveHeader();
+        // The client said close and its request was read to the end: no input is left for a reset to destroy the
+        // response with, so the connection closes at once, as nginx's does, rather than lingering (a shutdown, a
+        // timer, a wake-up and a read fewer per connection). The server's own reasons to close still linger.
+        send(ctx, out, payload, close, close && (keepAlive || draining));
         served();
     }
 
@@ -223,13 +227,18 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx, ByteBuf head, ByteBuf payload, boolean close) {
+        send(ctx, head, payload, close, true);
+    }
+
+    /** {@code staged}: close by {@link LingeringClose}'s staged close; else at once once written. */
+    private void send(ChannelHandlerContext ctx, ByteBuf head, ByteBuf payload, boolean close, boolean staged) {
         if (payload != null) {
             ctx.write(head);
         }
         ByteBuf last = payload != null ? payload : head;
         if (close) {
             closing = true;
-            linger.closeAfter(ctx.writeAndFlush(last));
+            linger.closeAfter(ctx.writeAndFlush(last), staged);
         } else {
             ctx.write(last);
         }

@@ -46,11 +46,16 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
 
     /** Lingers, then closes, once {@code lastWrite} (the connection's last response) is done; any thread. */
     void closeAfter(ChannelFuture lastWrite) {
+        closeAfter(lastWrite, true);
+    }
+
+    /** As above; without {@code staged} the connection closes at once, for when no input can be left unread. */
+    void closeAfter(ChannelFuture lastWrite, boolean staged) {
         lastWrite.addListener(f -> {
             if (ctx.executor().inEventLoop()) {
-                begin();
+                begin(staged);
             } else {
-                ctx.executor().execute(this::begin);
+                ctx.executor().execute(() -> begin(staged));
             }
         });
     }
@@ -60,14 +65,14 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
         return lingering;
     }
 
-    private void begin() {
+    private void begin(boolean staged) {
         if (lingering) {
             return;
         }
         lingering = true;
         timeouts.stop();
         Channel ch = ctx.channel();
-        if (!(ch instanceof DuplexChannel socket) || !ch.isActive() || socket.isInputShutdown()) {
+        if (!staged || !(ch instanceof DuplexChannel socket) || !ch.isActive() || socket.isInputShutdown()) {
             ch.close();
             return;
         }

@@ -5,6 +5,7 @@ import dev.topo.config.TopologyKind;
 import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ServerMetrics;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the event-loop topologies share: their {@link ServerResources}, and the parts of {@link Topology} that only
@@ -35,6 +36,11 @@ abstract class EventLoopTopology implements Topology {
     @Override
     public String transport() {
         return resources.transport.name();
+    }
+
+    @Override
+    public List<String> transportFeatures() {
+        return resources.transport.features();
     }
 
     @Override

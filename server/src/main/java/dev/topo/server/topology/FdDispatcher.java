@@ -3,7 +3,6 @@ package dev.topo.server.topology;
 import dev.topo.config.Dispatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,7 +29,7 @@ final class FdDispatcher {
     private final ServerResources resources;
     private final Dispatch dispatch;
     private final Target[] targets;
-    private final Deque<EpollSocketChannel> pending = new ArrayDeque<>();
+    private final Deque<Channel> pending = new ArrayDeque<>();
     private final int maxPending;
     private int nextTarget;
     private boolean paused;
@@ -45,7 +44,7 @@ final class FdDispatcher {
         /** Times this worker was passed over because it had {@link #WINDOW} fds unread. */
         long skipped;
         /** The master's copies of the connections passed and not yet acknowledged, oldest first. */
-        final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
+        final Deque<Channel> unacknowledged = new ArrayDeque<>();
         /** Leaving the pool: it finishes what it has and gets nothing new. */
         boolean leaving;
 
@@ -66,7 +65,7 @@ final class FdDispatcher {
     }
 
     /** Each connection the master accepted. */
-    void accepted(EpollSocketChannel connection, boolean draining) {
+    void accepted(Channel connection, boolean draining) {
         if (draining || open() + pending.size() >= resources.config.limits().maxConnections()
                 || pending.size() >= maxPending) {
             // Server-wide limit: the master counts every worker's connections and the ones waiting here.
@@ -94,7 +93,7 @@ final class FdDispatcher {
         }
         while (bytes.isReadable()) {
             if (bytes.readByte() == FdReceiverTopology.RECEIVED) {
-                EpollSocketChannel copy = t.unacknowledged.poll();
+                Channel copy = t.unacknowledged.poll();
                 if (copy != null) {
                     // The worker holds its own copy now: the master's goes, unread as it always was.
                     copy.unsafe().closeForcibly();
@@ -117,7 +116,7 @@ final class FdDispatcher {
             log.info("worker slot {} is gone with {} connections unread: passing them to the others", slot,
                     t.unacknowledged.size());
         }
-        for (EpollSocketChannel c = t.unacknowledged.pollLast(); c != null; c = t.unacknowledged.pollLast()) {
+        for (Channel c = t.unacknowledged.pollLast(); c != null; c = t.unacknowledged.pollLast()) {
             pending.addFirst(c);
         }
         passPending();
@@ -145,7 +144,7 @@ final class FdDispatcher {
 
     /** At stop: connections no worker took are closed. */
     void refusePending() {
-        for (EpollSocketChannel c = pending.poll(); c != null; c = pending.poll()) {
+        for (Channel c = pending.poll(); c != null; c = pending.poll()) {
             FdHandoff.refuse(c);
         }
     }
@@ -158,11 +157,11 @@ final class FdDispatcher {
                 pause();
                 return;
             }
-            EpollSocketChannel c = pending.poll();
+            Channel c = pending.poll();
             t.open++;
             t.dispatched++;
             t.unacknowledged.add(c);
-            t.channel.writeAndFlush(new FileDescriptor(c.fd().intValue())).addListener(f -> {
+            t.channel.writeAndFlush(new FileDescriptor(TransportChoice.fd(c))).addListener(f -> {
                 if (!f.isSuccess()) {
                     // The channel is failing; its close hands what it had not acknowledged to the others.
                     log.debug("passing a connection failed: {}", f.cause().getMessage());

@@ -12,12 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +38,7 @@ final class FdHandoff {
 
     /** A bootstrap whose accepted connections go to {@code accepted} (on the boss loop) unregistered and unread. */
     static ServerBootstrap acceptOnly(ServerResources resources, EventLoop boss, ListenerStats listener,
-            Consumer<EpollSocketChannel> accepted) {
+            Consumer<Channel> accepted) {
         return resources.bootstrap(boss, boss, listener, Map.of()).handler(new AcceptOnly(listener, accepted));
     }
 
@@ -49,9 +46,9 @@ final class FdHandoff {
     @Sharable
     private static final class AcceptOnly extends ChannelInboundHandlerAdapter {
         private final ListenerStats listener;
-        private final Consumer<EpollSocketChannel> accepted;
+        private final Consumer<Channel> accepted;
 
-        AcceptOnly(ListenerStats listener, Consumer<EpollSocketChannel> accepted) {
+        AcceptOnly(ListenerStats listener, Consumer<Channel> accepted) {
             this.listener = listener;
             this.accepted = accepted;
         }
@@ -59,13 +56,13 @@ final class FdHandoff {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             listener.accepted();
-            accepted.accept((EpollSocketChannel) msg);
+            accepted.accept((Channel) msg);
         }
     }
 
     /** A Unix-socket connection to a worker's handoff socket, on {@code loop}. */
-    static ChannelFuture connect(EventLoop loop, Path socket, ChannelHandler handler) {
-        return new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class).handler(handler)
+    static ChannelFuture connect(TransportChoice transport, EventLoop loop, Path socket, ChannelHandler handler) {
+        return new Bootstrap().group(loop).channel(transport.domainChannelClass()).handler(handler)
                 .connect(new DomainSocketAddress(socket.toFile()));
     }
 
@@ -73,8 +70,9 @@ final class FdHandoff {
      * From a master: the handoff channel to {@code worker}'s Unix socket, or null when the worker cannot be reached,
      * in which case it is killed (its slot is then replaced like any dead worker's).
      */
-    static Channel connectOrKill(EventLoop loop, WorkerProcess worker, Path socket, ChannelHandler handler) {
-        ChannelFuture f = connect(loop, socket, handler).awaitUninterruptibly();
+    static Channel connectOrKill(TransportChoice transport, EventLoop loop, WorkerProcess worker, Path socket,
+            ChannelHandler handler) {
+        ChannelFuture f = connect(transport, loop, socket, handler).awaitUninterruptibly();
         if (f.isSuccess()) {
             return f.channel();
         }
@@ -94,14 +92,15 @@ final class FdHandoff {
     }
 
     /**
-     * The worker side: listens on the Unix socket {@code socket} (on {@code group}) for fds sent by the master and
+     * The worker side: listens on the Unix socket {@code socket} (on {@code group}, a loop of
+     * {@link ServerResources#newFdReceivingGroup}) for fds sent by the master and
      * hands each to {@code handler}, which reads them as {@link FileDescriptor} messages.
      */
     static Channel receive(EventLoopGroup group, Path socket, ChannelHandler handler) throws InterruptedException {
         ChannelFuture f = new ServerBootstrap()
                 .group(group)
-                .channel(EpollServerDomainSocketChannel.class)
-                .childOption(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                .channel(TransportChoice.fdReceivingChannelClass())
+                .childOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
                 .childHandler(handler)
                 .bind(new DomainSocketAddress(socket.toFile())).await();
         if (!f.isSuccess()) {
@@ -112,7 +111,7 @@ final class FdHandoff {
     }
 
     /** Closes a connection nobody will serve (no worker ready, or stopping). */
-    static void refuse(EpollSocketChannel connection) {
+    static void refuse(Channel connection) {
         connection.unsafe().closeForcibly();
     }
 }

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker side of process-fd-passing and process-per-connection: no TCP listener, but a Unix socket on which the
- * master sends the fds of connections it accepted (SCM_RIGHTS). Each fd becomes an {@link EpollSocketChannel}
+ * master sends the fds of connections it accepted (SCM_RIGHTS). Each fd becomes a native socket channel
  * registered on one of this process's loops ({@code topo-worker-0-N}, round-robin) with the same pipeline every
  * topology uses. When such a connection closes, one byte goes back to the master, which is how least-connections
  * dispatch knows who is idle. With {@code oneShot} (process-per-connection) the process serves one connection and
@@ -58,7 +57,9 @@ public final class FdReceiverTopology extends EventLoopTopology {
         EventLoopGroup group = resources.newGroup(threads, i -> "topo-worker-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         ServerInitializer initializer = resources.initializer(listener, loops);
-        handoff = FdHandoff.receive(group, socket, new Receiver(group, initializer));
+        EventLoopGroup receiving = resources.transport.receivesFdsOnItsLoops() ? group
+                : resources.newFdReceivingGroup();
+        handoff = FdHandoff.receive(receiving, socket, new Receiver(group, initializer));
         // The address clients use is the master's; this process only ever sees connections it is handed.
         InetSocketAddress address = new InetSocketAddress(config.bind().host(), config.bind().port());
         try {
@@ -89,8 +90,7 @@ public final class FdReceiverTopology extends EventLoopTopology {
                 return;
             }
             ctx.write(ctx.alloc().buffer(1).writeByte(RECEIVED));
-            EpollSocketChannel ch = new EpollSocketChannel(fd.intValue());
-            ch.config().setTcpNoDelay(true);
+            Channel ch = resources.transport.connectedOver(fd.intValue());
             ch.pipeline().addLast(initializer);
             Channel master = ctx.channel();
             ch.closeFuture().addListener(f -> {

@@ -78,7 +78,8 @@ public final class ProcessFdPassingTopology extends SupervisedTopology {
 
     /** On the thread that read a worker's ready line (or promoted a standby): opens the handoff channel to it. */
     private void connect(int slot, WorkerProcess worker) {
-        Channel ch = FdHandoff.connectOrKill(boss, worker, socket(worker.name()), new Acknowledgements(slot));
+        Channel ch = FdHandoff.connectOrKill(resources.transport, boss, worker, socket(worker.name()),
+                new Acknowledgements(slot));
         if (ch == null) {
             return;
         }

@@ -7,11 +7,11 @@ import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.ServerMetrics;
 import dev.topo.server.process.WorkerProcess;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     /** Accepted at the bound, waiting for a child to exit. Boss loop only, as is {@link #live}. */
-    private final Queue<EpollSocketChannel> waiting = new ArrayDeque<>();
+    private final Queue<Channel> waiting = new ArrayDeque<>();
     private int live;
     /** Children started whose connection has not been handed to them yet: a drain must not reach them first. */
     private final AtomicInteger awaitingConnection = new AtomicInteger();
@@ -69,7 +69,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     }
 
     /** On the boss loop. */
-    private void accepted(EpollSocketChannel connection) {
+    private void accepted(Channel connection) {
         if (draining()) {
             FdHandoff.refuse(connection);
         } else if (live + waiting.size() >= resources.config.limits().maxConnections()) {
@@ -84,7 +84,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         resources.setAccepting(live < maxChildren && !draining());
     }
 
-    private void fork(EpollSocketChannel connection) {
+    private void fork(Channel connection) {
         live++;
         long id = started.incrementAndGet();
         Path socket = files.socket("conn-" + id);
@@ -113,15 +113,16 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
         child.onExit().thenAccept(code -> boss.execute(() -> exited(child, socket, code)));
     }
 
-    private void handOff(WorkerProcess child, Path socket, EpollSocketChannel connection) {
-        FdHandoff.connect(boss, socket, new Acknowledgement(child, connection)).addListener((ChannelFuture cf) -> {
+    private void handOff(WorkerProcess child, Path socket, Channel connection) {
+        Acknowledgement receipt = new Acknowledgement(child, connection);
+        FdHandoff.connect(resources.transport, boss, socket, receipt).addListener((ChannelFuture cf) -> {
             if (!cf.isSuccess()) {
                 log.warn("cannot reach {} (pid {}): {}", child.name(), child.pid(), cf.cause().getMessage());
                 unserved(connection);
                 child.kill();
                 return;
             }
-            FdHandoff.lend(cf.channel(), connection.fd().intValue());
+            FdHandoff.lend(cf.channel(), TransportChoice.fd(connection));
         });
     }
 
@@ -133,10 +134,10 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
      */
     private final class Acknowledgement extends ChannelInboundHandlerAdapter {
         private final WorkerProcess child;
-        private final EpollSocketChannel connection;
+        private final Channel connection;
         private boolean received;
 
-        Acknowledgement(WorkerProcess child, EpollSocketChannel connection) {
+        Acknowledgement(WorkerProcess child, Channel connection) {
             this.child = child;
             this.connection = connection;
         }
@@ -167,7 +168,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
     }
 
     /** A connection whose child never took it: nobody else can serve it. */
-    private void unserved(EpollSocketChannel connection) {
+    private void unserved(Channel connection) {
         awaitingConnection.decrementAndGet();
         failed.incrementAndGet();
         FdHandoff.refuse(connection);
@@ -180,7 +181,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
             log.warn("{} (pid {}) exited with code {}", child.name(), child.pid(), code);
         }
         live--;
-        EpollSocketChannel next = waiting.poll();
+        Channel next = waiting.poll();
         if (next != null) {
             fork(next);
         }
@@ -239,7 +240,7 @@ public final class ProcessPerConnectionTopology extends MasterTopology {
                 Thread.sleep(20);
             }
             boss.submit(() -> {
-                for (EpollSocketChannel c = waiting.poll(); c != null; c = waiting.poll()) {
+                for (Channel c = waiting.poll(); c != null; c = waiting.poll()) {
                     FdHandoff.refuse(c);
                 }
             }).await();

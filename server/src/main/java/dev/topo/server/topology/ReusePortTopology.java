@@ -71,7 +71,8 @@ public final class ReusePortTopology extends EventLoopTopology {
             listeners.add(new Listener(boss, workers, listener, resources.registerLoops(listener, workers)));
         }
         if (role != null) {
-            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(), new Lent());
+            handoff = FdHandoff.receive(resources.newFdReceivingGroup(), role.handoff(),
+                    new Lent());
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }
         List<ListeningSocket> sockets = resources.take(listeners.size());

@@ -19,10 +19,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -104,8 +104,16 @@ final class ServerResources {
 
     /** A group of {@code threads} loops named by {@code name(1..threads)}. */
     EventLoopGroup newGroup(int threads, IntFunction<String> name) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new LoopThreads(name),
-                transport.ioHandlerFactory());
+        return newGroup(threads, name, transport.ioHandlerFactory());
+    }
+
+    /** The one loop ({@code topo-handoff}) a worker receives fds from its master on (see {@link TransportChoice}). */
+    EventLoopGroup newFdReceivingGroup() {
+        return newGroup(1, n -> "topo-handoff", TransportChoice.fdReceivingIoHandlerFactory());
+    }
+
+    private EventLoopGroup newGroup(int threads, IntFunction<String> name, IoHandlerFactory handlers) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new LoopThreads(name), handlers);
         groups.add(group);
         metrics.bindEventLoops(group);
         return group;
@@ -138,18 +146,19 @@ final class ServerResources {
     ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup workers, ListenerStats listener,
             Map<EventLoop, LoopStats> loops) {
         ListenOptions listen = config.topology().listen();
+        // No TCP_NODELAY child option: every transport's channel config turns it on as it is made (Linux), and
+        // setting it again costs one more setsockopt per connection.
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .option(ChannelOption.SO_BACKLOG, listen.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(listen.acceptBatch()))
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .handler(admission)
                 .childHandler(initializer(listener, loops));
-        if (transport.epoll() && listen.deferAccept()) {
+        if (transport.deferAcceptOption() != null && listen.deferAccept()) {
             // Seconds the kernel holds a connection until its first bytes: one wake-up fewer per connection.
-            b.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+            b.option(transport.deferAcceptOption(), 1);
         }
         return b;
     }
@@ -169,13 +178,22 @@ final class ServerResources {
     /**
      * Watches {@code socket} with a listening channel {@code bootstrap} makes on its own loop: registered, never bound
      * (the socket already listens) and, at stop, deregistered rather than closed, so the next generation can watch
-     * the same socket. Options set on the bootstrap apply to the socket (e.g. {@code TCP_DEFER_ACCEPT}).
+     * the same socket; on io_uring the channel is over a copy of the fd, closed at stop (see
+     * {@link TransportChoice#stopsAcceptingByClose}). Options set on the bootstrap apply to the socket (e.g.
+     * {@code TCP_DEFER_ACCEPT}).
      */
     Channel watch(ServerBootstrap bootstrap, ListeningSocket socket) throws InterruptedException {
-        ChannelFuture f = register(bootstrap, () -> transport.listenerOver(socket)).await();
+        boolean copy = transport.stopsAcceptingByClose();
+        ChannelFuture f = register(bootstrap, () -> copy ? transport.listenerOver(FdCopies.copy(socket.fd()))
+                : transport.listenerOver(socket)).await();
         if (!f.isSuccess()) {
             throw new IllegalStateException("cannot watch listening socket " + socket.index() + ": "
                     + f.cause().getMessage(), f.cause());
+        }
+        if (copy) {
+            // The channel owns its copy of the fd: closing it stops this generation's accepts, the socket stays.
+            hold(f.channel());
+            return f.channel();
         }
         watchers.add(f.channel());
         // A watcher closes only by mistake (Netty closes a listening channel it cannot set up), and closing it
@@ -251,7 +269,9 @@ final class ServerResources {
 
     /**
      * No more accepts by this generation: the watched sockets are deregistered (they stay open, for the next
-     * generation or until the server closes them) and held ones closed. Connections already accepted carry on.
+     * generation or until the server closes them) and held ones closed (lent copies, io_uring's copies of the fd);
+     * a close returns once the channel's accept has ended, so nothing accepts for this generation afterwards.
+     * Connections already accepted carry on.
      */
     void stopAccepting() throws InterruptedException {
         if (acceptingStopped) {

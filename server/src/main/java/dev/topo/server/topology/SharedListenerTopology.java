@@ -61,7 +61,7 @@ public final class SharedListenerTopology extends EventLoopTopology {
         EventLoopGroup group = resources.newGroup(watchers, i -> "topo-loop-0-" + i);
         Map<EventLoop, LoopStats> loops = resources.registerLoops(listener, group);
         if (role != null) {
-            handoff = FdHandoff.receive(resources.newGroup(1, n -> "topo-handoff"), role.handoff(),
+            handoff = FdHandoff.receive(resources.newFdReceivingGroup(), role.handoff(),
                     new Lent(group, listener, loops));
             return new InetSocketAddress(config.bind().host(), config.bind().port());
         }

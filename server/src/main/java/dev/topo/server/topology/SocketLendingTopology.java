@@ -98,7 +98,7 @@ abstract class SocketLendingTopology extends SupervisedTopology {
 
     /** On the thread that read a worker's ready line (or promoted a standby): lends it the slot's sockets. */
     private void lend(int slot, WorkerProcess worker) {
-        Channel handoff = FdHandoff.connectOrKill(lender, worker, files.socket(worker.name()),
+        Channel handoff = FdHandoff.connectOrKill(resources.transport, lender, worker, files.socket(worker.name()),
                 new ChannelInboundHandlerAdapter());
         if (handoff == null) {
             return;

@@ -3,6 +3,7 @@ package dev.topo.server.topology;
 import dev.topo.config.TopologyKind;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,8 +28,13 @@ public interface Topology {
 
     TopologyKind kind();
 
-    /** The transport actually in use ({@code epoll} or {@code nio}). */
+    /** The transport actually in use ({@code epoll}, {@code io_uring} or {@code nio}). */
     String transport();
+
+    /** What the transport offers beyond its basics (io_uring: the kernel features in use); usually none. */
+    default List<String> transportFeatures() {
+        return List.of();
+    }
 
     /** True once a graceful stop has begun. */
     boolean draining();

@@ -146,6 +146,8 @@ abstract class ProcessContract {
         assertEquals(server.topology().kind().yamlName(), doc.get("kind").asText());
         assertEquals(ProcessHandle.current().pid(), doc.get("pid").asLong(), "the master's own pid");
         assertEquals("serving", doc.get("state").asText());
+        assertEquals(yaml().contains("transport: io_uring") ? "io_uring" : "epoll", doc.get("transport").asText(),
+                "the master runs the transport asked for, and its workers inherit it");
         assertTrue(doc.get("workers").isArray(), doc.toString());
         assertTrue(Servers.admin(server, "/healthz").startsWith("ok"));
     }

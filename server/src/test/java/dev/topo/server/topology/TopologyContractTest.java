@@ -43,21 +43,29 @@ class TopologyContractTest {
             drainTimeout: 5s
             """;
 
+    /**
+     * Every event-loop row runs on epoll and again on io_uring (a {@code @io_uring} row), so both transports pass the
+     * very same body; shared-listener (epoll only), NIO and the blocking kinds run once.
+     */
     static Stream<Arguments> topologies() {
-        return Stream.of(
-                Arguments.of("single-acceptor", "topology: {kind: single-acceptor, workers: 2}\ntransport: epoll\n"),
-                Arguments.of("single-acceptor-nio", "topology: {kind: single-acceptor, workers: 2}\ntransport: nio\n"),
+        Stream<Arguments> eventLoops = Stream.of(
+                Arguments.of("single-acceptor", "topology: {kind: single-acceptor, workers: 2}\n"),
                 Arguments.of("single-acceptor-offload",
                         "topology: {kind: single-acceptor, workers: 1}\nhandler: {offloadThreads: 4}\n"),
                 Arguments.of("single-acceptor-shared-queue", "topology: {kind: single-acceptor, workers: 1}\n"
                         + "handler: {offloadThreads: 4, offload: shared-queue}\n"),
                 Arguments.of("reuseport-shared-nothing",
                         "topology: {kind: reuseport, listeners: 2, workersPerListener: 0}\n"),
-                Arguments.of("reuseport-pools", "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}\n"),
-                Arguments.of("shared-listener", "topology: {kind: shared-listener, loops: 4}\n"),
+                Arguments.of("reuseport-pools", "topology: {kind: reuseport, listeners: 2, workersPerListener: 2}\n"));
+        Stream<Arguments> others = Stream.of(
+                Arguments.of("shared-listener", "topology: {kind: shared-listener, loops: 4}\ntransport: epoll\n"),
+                Arguments.of("single-acceptor-nio", "topology: {kind: single-acceptor, workers: 2}\ntransport: nio\n"),
                 Arguments.of("iterative", "topology: {kind: iterative}\n"),
                 Arguments.of("thread-per-connection", "topology: {kind: thread-per-connection, threads: platform}\n"),
                 Arguments.of("thread-pool", "topology: {kind: thread-pool, workers: 4, queue: 8}\n"));
+        return Stream.concat(eventLoops.flatMap(a -> Stream.of("epoll", "io_uring").map(t -> Arguments.of(
+                t.equals("epoll") ? a.get()[0] : a.get()[0] + "@" + t, a.get()[1] + "transport: " + t + "\n"))),
+                others);
     }
 
     /** The iterative model serves one connection at a time; tests that need two at once say so. */
@@ -312,6 +320,14 @@ class TopologyContractTest {
         }
         String doc = Servers.admin(server, "/topology");
         assertTrue(doc.contains("\"kind\" : \"" + server.topology().kind().yamlName() + "\""), doc);
+        for (String transport : new String[] {"epoll", "io_uring", "nio"}) {
+            if (topologyYaml.contains("transport: " + transport + "\n")) {
+                assertTrue(doc.contains("\"transport\" : \"" + transport + "\""), "runs on what it asked for: " + doc);
+            }
+        }
+        if (topologyYaml.contains("transport: io_uring")) {
+            assertTrue(doc.contains("\"transportFeatures\""), "the kernel's io_uring features are named: " + doc);
+        }
         assertTrue(doc.contains("\"state\" : \"serving\""), doc);
         int listeners = server.config().topology().parameters() instanceof ReusePortParameters r ? r.listeners() : 1;
         assertEquals(listeners, server.metrics().listeners().size());

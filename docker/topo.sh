@@ -72,6 +72,10 @@ server() {
     if ! has_option --admin-port "$@" && [ -n "${TOPO_ADMIN_PORT:-}" ]; then
         args+=(--admin-port "$TOPO_ADMIN_PORT")
     fi
+    # Recorded when the image was built (see the Dockerfile); workers inherit the option. TOPO_CDS=0: none.
+    if [ -s "$TOPO_HOME/topo-server.aot" ] && [ "${TOPO_CDS:-1}" != 0 ]; then
+        java_opts+=(-XX:AOTCache="$TOPO_HOME/topo-server.aot")
+    fi
     exec java "${java_opts[@]}" -jar "$TOPO_HOME/topo-server.jar" "${args[@]}" "$@"
 }
 

@@ -5,6 +5,7 @@ import dev.topo.loadgen.compare.CompareRunner;
 import dev.topo.loadgen.compare.Placement;
 import dev.topo.loadgen.compare.Results;
 import dev.topo.loadgen.compare.Scenario;
+import dev.topo.loadgen.compare.TransportVariants;
 import dev.topo.loadgen.compare.Verdicts;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
@@ -82,6 +83,12 @@ public final class CompareCommand implements Callable<Integer> {
             description = "One server JVM for every configuration, switched from one to the next live (POST "
                     + "/reload) rather than started anew: one warm JVM, no start-up charged to whoever runs first.")
     private boolean switchLive;
+
+    @Option(names = "--transports", paramLabel = "LIST", split = ",",
+            description = "Run each configuration served by event loops on each of these transports (epoll, "
+                    + "io_uring, nio, auto): rows NAME@TRANSPORT, from copies of its file written to OUT/configs. "
+                    + "Kinds served by blocking threads run once.")
+    private List<String> transports = List.of();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "report",
             description = "Report directory. Default: ${DEFAULT-VALUE}")
@@ -209,6 +216,9 @@ public final class CompareCommand implements Callable<Integer> {
             throw new InvalidValueException("--configs", InvalidValueException.quoted(configs.stream()
                     .map(Path::toString).collect(Collectors.joining(" "))), "at least one server configuration "
                     + "(*.yaml, not the scenario file)");
+        }
+        if (!transports.isEmpty()) {
+            files = TransportVariants.of(files, TransportVariants.parse(transports), out.resolve("configs"));
         }
         String template = serverCmd == null ? DEFAULT_CMD : serverCmd;
         Path jar = serverJar != null ? serverJar : Stream.of("server/target/topo-server.jar",

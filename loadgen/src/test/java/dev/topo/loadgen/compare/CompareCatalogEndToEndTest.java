@@ -2,16 +2,12 @@ package dev.topo.loadgen.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.topo.loadgen.cli.CompareCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,19 +57,11 @@ class CompareCatalogEndToEndTest {
         Path pool = write("pool.yaml", "topology:\n  kind: process-shared-listener\n  loops: 2\n"
                 + "  processes: {min: 1, max: 2, minSpare: 1, maxSpare: 1}\n  standbyWorkers: 0\n");
         Path out = dir.resolve("report");
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exitCode;
-        try {
-            exitCode = CompareCommand.commandLine().execute("--configs", single.toString(), shared.toString(),
-                    pool.toString(), "--scenarios", scenarios.toString(), "--server-jar", SERVER_JAR.toString(),
-                    "--duration", "2s", "--warmup", "500ms", "--ready-timeout", "60s", "--out", out.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        stdout = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exitCode, stdout);
+        CompareCli run = CompareCli.run(false, "--configs", single.toString(), shared.toString(),
+                pool.toString(), "--scenarios", scenarios.toString(), "--server-jar", SERVER_JAR.toString(),
+                "--duration", "2s", "--warmup", "500ms", "--ready-timeout", "60s", "--out", out.toString());
+        stdout = run.output();
+        assertEquals(0, run.exitCode(), stdout);
         results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         html = Files.readString(out.resolve("index.html"));
     }
@@ -104,7 +92,12 @@ class CompareCatalogEndToEndTest {
         for (String cfg : CONFIGS) {
             JsonNode herd = run(cfg, "churn").path("emptyWakeupsPerAccept");
             assertTrue(herd.isNumber() && herd.asDouble() >= 0, cfg + ": " + herd);
-            // Keep-alive: every connection was accepted during the warm-up, none in the window: n/a, not 0.
+            // Keep-alive: every connection was accepted during the warm-up, none in the window: n/a, not 0. Not so
+            // for the dynamic pool: a worker it retires closes its keep-alive connections after their next
+            // response, and the client's reconnects are accepted in the window.
+            if (cfg.equals("pool")) {
+                continue;
+            }
             assertTrue(run(cfg, "mixed").path("emptyWakeupsPerAccept").isNull(), cfg + "/mixed: "
                     + run(cfg, "mixed").path("load").path("summary").path("errors") + " opened "
                     + run(cfg, "mixed").path("load").path("summary").path("connectionsOpened") + " herd "

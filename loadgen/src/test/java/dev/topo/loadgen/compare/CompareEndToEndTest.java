@@ -3,7 +3,6 @@ package dev.topo.loadgen.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.topo.loadgen.cli.CompareCommand;
 import dev.topo.loadgen.compare.render.BaselineText;
 import dev.topo.loadgen.compare.render.Charts;
 import dev.topo.loadgen.support.HeadlessChromium;
@@ -14,10 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,19 +71,13 @@ class CompareEndToEndTest {
         Path reuseport = write("reuseport.yaml", "topology: {kind: reuseport, listeners: 2}\nprotocol: http\n");
         out = dir.resolve("report");
         cpusBefore = Placement.currentClientCpus();
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exitCode = CompareCommand.commandLine().execute("--configs", single.toString(),
-                    broken.toString(), reuseport.toString(), "--scenarios", scenarios.toString(),
-                    "--server-jar", SERVER_JAR.toString(), "--duration", DURATION_SECONDS + "s", "--warmup", "500ms",
-                    "--ready-timeout", "30s", "--out", out.toString());
-        } finally {
-            System.setOut(saved);
-        }
+        CompareCli run = CompareCli.run(false, "--configs", single.toString(),
+                broken.toString(), reuseport.toString(), "--scenarios", scenarios.toString(),
+                "--server-jar", SERVER_JAR.toString(), "--duration", DURATION_SECONDS + "s", "--warmup", "500ms",
+                "--ready-timeout", "30s", "--out", out.toString());
+        exitCode = run.exitCode();
         cpusAfter = Placement.currentClientCpus();
-        stdout = captured.toString(StandardCharsets.UTF_8);
+        stdout = run.output();
         results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     }
 

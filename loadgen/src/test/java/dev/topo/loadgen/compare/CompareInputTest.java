@@ -107,8 +107,8 @@ class CompareInputTest {
         Files.writeString(f, "scenarios:\n  " + entries + "\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
         assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
-        for (String expected : List.of("unknown key 'connectons'", "connectionMode: 'sometimes'", "'a' is defined twice",
-                "threads <= connections")) {
+        for (String expected : List.of("unknown key 'connectons'", "connectionMode: 'sometimes'",
+                "'a' is defined twice", "threads <= connections")) {
             if (e.getMessage().contains(expected)) {
                 return expected;
             }

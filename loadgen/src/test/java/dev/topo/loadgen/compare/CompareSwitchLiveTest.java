@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.topo.loadgen.cli.CompareCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -35,24 +31,12 @@ class CompareSwitchLiveTest {
         Path reuseport = Files.writeString(dir.resolve("reuseport.yaml"),
                 "topology: {kind: reuseport, listeners: 2}\n");
         Path out = dir.resolve("report");
-        PrintStream saved = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         // Tables on stdout, progress (ready, switched live) on stderr: both, in one stream.
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        int exit;
-        try {
-            exit = CompareCommand.commandLine().execute("--configs", single.toString(), pool.toString(), reuseport.toString(),
-                    "--scenarios", scenarios.toString(), "--server-jar", SERVER_JAR.toString(), "--duration", "1s",
-                    "--warmup", "300ms", "--ready-timeout", "30s", "--switch-live", "--out", out.toString());
-        } finally {
-            System.setOut(saved);
-            System.setErr(savedErr);
-        }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit, stdout);
+        CompareCli run = CompareCli.run(true, "--configs", single.toString(), pool.toString(), reuseport.toString(),
+                "--scenarios", scenarios.toString(), "--server-jar", SERVER_JAR.toString(), "--duration", "1s",
+                "--warmup", "300ms", "--ready-timeout", "30s", "--switch-live", "--out", out.toString());
+        String stdout = run.output();
+        assertEquals(0, run.exitCode(), stdout);
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertTrue(results.path("options").path("switchLive").asBoolean(), "recorded in results.json");
         // Started once, switched twice: the same pid says "switched live" for the next two.

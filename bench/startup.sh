@@ -39,7 +39,8 @@ start() { # $1 name, $2 topology, then JVM options
     printf 'bind: {host: 127.0.0.1, port: %s}\nadmin: {host: 127.0.0.1, port: %s}\ndrainDelay: 0s\n' \
         "$PORT" "$ADMIN" >"$work/$name.yaml"
     printf 'drainTimeout: 2s\ntopology: %s\n' "$topology" >>"$work/$name.yaml"
-    taskset -c "$SERVER_CPU" "$java_bin" "$@" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    # Native access on the command line as ./topo server grants it: the cache was recorded with it.
+    taskset -c "$SERVER_CPU" "$java_bin" --enable-native-access=ALL-UNNAMED "$@" -Xlog:cds=off -Xlog:cds+dynamic=off \
         -jar "$root/server/target/topo-server.jar" --config "$work/$name.yaml" >"$work/$name.log" 2>&1 &
     server_pid=$!
 }

@@ -21,11 +21,9 @@ trap '[[ -n $server_pid ]] && kill -9 "$server_pid" 2>/dev/null; pkill -9 -f "$w
 
 # Builds the jar and records the cache for this java binary, as a user's first ./topo server does.
 (cd "$root" && JAVA=$JAVA ./topo server --version >/dev/null)
-java_bin=$(readlink -f "$(command -v "$JAVA")")
-base=$root/server/target/topo-server-$(printf '%s' "$java_bin" | cksum | cut -d' ' -f1)
-if [[ -s $base.aot ]]; then cache=(-XX:AOTCache="$base.aot"); label="AOT cache"; elif [[ -s $base.jsa ]]; then
-    cache=(-XX:SharedArchiveFile="$base.jsa"); label="CDS archive"
-else echo "no class cache was recorded for $java_bin" >&2; exit 1; fi
+java_version=$("$JAVA" -version 2>&1 | sed -n 1p)
+# JDK 25+ records an AOT cache, older ones a class-data sharing archive.
+[[ $("$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null) == *AOTCache* ]] && label="AOT cache" || label="CDS archive"
 
 wait_for() { # $1: command that succeeds when ready, $2: seconds
     for _ in $(seq 1 $(($2 * 20))); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done
@@ -33,15 +31,14 @@ wait_for() { # $1: command that succeeds when ready, $2: seconds
     return 1
 }
 
-start() { # $1 name, $2 topology, then JVM options
-    local name=$1 topology=$2
-    shift 2
+start() { # $1 name, $2 topology, $3 TOPO_CDS (0: no cache, 1: the launcher's)
+    local name=$1 topology=$2 cds=$3
     printf 'bind: {host: 127.0.0.1, port: %s}\nadmin: {host: 127.0.0.1, port: %s}\ndrainDelay: 0s\n' \
         "$PORT" "$ADMIN" >"$work/$name.yaml"
     printf 'drainTimeout: 2s\ntopology: %s\n' "$topology" >>"$work/$name.yaml"
-    # Native access on the command line as ./topo server grants it: the cache was recorded with it.
-    taskset -c "$SERVER_CPU" "$java_bin" --enable-native-access=ALL-UNNAMED "$@" -Xlog:cds=off -Xlog:cds+dynamic=off \
-        -jar "$root/server/target/topo-server.jar" --config "$work/$name.yaml" >"$work/$name.log" 2>&1 &
+    # Through the launcher, as users start it (it execs java: the pid is the JVM's).
+    TOPO_CDS=$cds JAVA=$JAVA taskset -c "$SERVER_CPU" "$root/topo" server --config "$work/$name.yaml" \
+        >"$work/$name.log" 2>&1 &
     server_pid=$!
 }
 
@@ -61,16 +58,15 @@ median() {
         else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-measure() { # $1 label, then JVM options; prints one row
-    local label=$1 server=() worker=() replacement=() ttfb=()
-    shift
+measure() { # $1 label, $2 TOPO_CDS; prints one row
+    local label=$1 cds=$2 server=() worker=() replacement=() ttfb=()
     for i in $(seq 1 "$RUNS"); do
-        start "server-$i" "{kind: reuseport, listeners: 1}" "$@"
+        start "server-$i" "{kind: reuseport, listeners: 1}" "$cds"
         wait_for "grep -q 'topo ready' $work/server-$i.log" 60
         server+=("$(since_start "$work/server-$i.log" .)")
         stop
 
-        start "workers-$i" "{kind: process-reuseport, processes: 2, listeners: 1, standbyWorkers: 0}" "$@"
+        start "workers-$i" "{kind: process-reuseport, processes: 2, listeners: 1, standbyWorkers: 0}" "$cds"
         wait_for "curl -fs http://127.0.0.1:$ADMIN/readyz" 60
         worker+=($(since_start "$work/workers-$i.log" '^\[worker'))
         victim=$(curl -fs "http://127.0.0.1:$ADMIN/topology" | jq -r '.workers[0].pid')
@@ -81,7 +77,7 @@ measure() { # $1 label, then JVM options; prints one row
         replacement+=("$(awk -v a="$t0" -v b="$(date -d "$at" +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')")
         stop
 
-        start "children-$i" "{kind: process-per-connection, maxChildren: 2}" "$@"
+        start "children-$i" "{kind: process-per-connection, maxChildren: 2}" "$cds"
         wait_for "curl -fs http://127.0.0.1:$ADMIN/readyz" 60
         ttfb+=("$(taskset -c "$CLIENT_CPU" curl -fs -o /dev/null -w '%{time_starttransfer}' \
             "http://127.0.0.1:$PORT/" | awk '{ printf "%.0f", $1 * 1000 }')")
@@ -92,7 +88,7 @@ measure() { # $1 label, then JVM options; prints one row
         "$(printf '%s\n' "${ttfb[@]}" | median)"
 }
 
-echo "# $(date -u +%F) start-up, $("$java_bin" -version 2>&1 | sed -n 1p), $RUNS runs, medians in ms"
+echo "# $(date -u +%F) start-up, $java_version, $RUNS runs, medians in ms"
 printf '%-14s %14s %14s %16s %16s\n' "class cache" "server ready" "worker ready" "replacement" "child TTFB"
-measure none -Xshare:auto
-measure "$label" "${cache[@]}"
+measure none 0
+measure "$label" 1

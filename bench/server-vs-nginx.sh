@@ -8,6 +8,12 @@
 #   bash bench/server-vs-nginx.sh            # 3 interleaved runs of 10 s per server and scenario (~7 min)
 #   RUNS=1 SECONDS_PER_RUN=5 bash bench/...  # a quick look
 #   CLIENT=hey bash bench/...                # offer the rate with hey -q instead of Topo's loadgen (--rate)
+#   SERVERS="nginx topo-reuseport" SCENARIOS=close EXTRAS=0 bash bench/...
+#                                            # a subset: these servers (nginx always first, as the baseline), these
+#                                            # scenarios, and no wrk/strace tables afterwards
+#   BASE_JAR=/tmp/old-server.jar bash bench/...
+#                                            # also each chosen Topo server from that jar (rows NAME+base): a change
+#                                            # against the build before it, in the same run
 #
 # Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
 # Servers: nginx (1 worker, return 200 "Hello, World!"), Topo reuseport shared-nothing with 1 listener, Topo
@@ -28,6 +34,10 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 # loadgen: Topo's own open-loop client (one global schedule, exact rate); hey: a Go client, rate per worker.
 CLIENT=${CLIENT:-loadgen}
+ALL_SERVERS="nginx topo-reuseport topo-single topo-reuseport@io_uring topo-single@io_uring"
+SERVERS=${SERVERS:-$ALL_SERVERS}
+SCENARIOS=${SCENARIOS:-keepalive close}
+EXTRAS=${EXTRAS:-1}
 work=$(mktemp -d /tmp/topo-bench.XXXXXX)
 pids=()
 
@@ -85,10 +95,9 @@ CONF
 }
 
 start_topo() {
-    local name=$1 port_=$2 yaml=$3
+    local name=$1 port_=$2 yaml=$3 jar=${4:-$root/server/target/topo-server.jar}
     printf '%s' "$yaml" > "$work/$name.yaml"
-    taskset -c "$SERVER_CPU" "$JAVA" -jar "$root/server/target/topo-server.jar" --config "$work/$name.yaml" \
-        2> "$work/$name.log" &
+    taskset -c "$SERVER_CPU" "$JAVA" -jar "$jar" --config "$work/$name.yaml" 2> "$work/$name.log" &
     pids+=($!)
     port[$name]=$port_
     pid[$name]=$!
@@ -151,37 +160,50 @@ done
 
 declare -A port pid
 start_nginx
-start_topo topo-reuseport 18091 "bind: {host: 127.0.0.1, port: 18091}
-topology: {kind: reuseport, listeners: 1, workersPerListener: 0}
+# Topo's servers: port and configuration; SERVERS picks which run.
+declare -A yaml=(
+    [topo-reuseport]="topology: {kind: reuseport, listeners: 1, workersPerListener: 0}"
+    [topo-single]="topology: {kind: single-acceptor, workers: 1}"
+    [topo-reuseport@io_uring]="transport: io_uring
+topology: {kind: reuseport, listeners: 1, workersPerListener: 0}"
+    [topo-single@io_uring]="transport: io_uring
+topology: {kind: single-acceptor, workers: 1}"
+)
+declare -A topo_port=([topo-reuseport]=18091 [topo-single]=18092 [topo-reuseport@io_uring]=18093
+    [topo-single@io_uring]=18094)
+servers=(nginx)
+for s in $ALL_SERVERS; do
+    [[ $s == nginx || " $SERVERS " != *" $s "* ]] && continue
+    start_topo "$s" "${topo_port[$s]}" "bind: {host: 127.0.0.1, port: ${topo_port[$s]}}
+${yaml[$s]}
 admin: {enabled: false}
 "
-start_topo topo-single 18092 "bind: {host: 127.0.0.1, port: 18092}
-topology: {kind: single-acceptor, workers: 1}
+    servers+=("$s")
+    if [[ -n ${BASE_JAR:-} ]]; then
+        base_port=$((topo_port[$s] + 100))
+        start_topo "$s+base" "$base_port" "bind: {host: 127.0.0.1, port: $base_port}
+${yaml[$s]}
 admin: {enabled: false}
-"
-start_topo topo-reuseport@io_uring 18093 "bind: {host: 127.0.0.1, port: 18093}
-transport: io_uring
-topology: {kind: reuseport, listeners: 1, workersPerListener: 0}
-admin: {enabled: false}
-"
-start_topo topo-single@io_uring 18094 "bind: {host: 127.0.0.1, port: 18094}
-transport: io_uring
-topology: {kind: single-acceptor, workers: 1}
-admin: {enabled: false}
-"
-servers=(nginx topo-reuseport topo-single topo-reuseport@io_uring topo-single@io_uring)
+" "$BASE_JAR"
+        servers+=("$s+base")
+    fi
+done
 for s in "${servers[@]}"; do wait_port "${port[$s]}"; done
 
 echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server (client: $CLIENT)" >&2
-half=$(((WARMUP_SECONDS + 1) / 2))
+read -r -a scenarios <<<"$SCENARIOS"
+share=$(((WARMUP_SECONDS + ${#scenarios[@]} - 1) / ${#scenarios[@]}))
 for s in "${servers[@]}"; do
-    offer "http://127.0.0.1:${port[$s]}/" keepalive "$KA_RATE" "$half" >/dev/null 2>&1 || true
-    offer "http://127.0.0.1:${port[$s]}/" close "$CLOSE_RATE" "$half" >/dev/null 2>&1 || true
+    for scenario in "${scenarios[@]}"; do
+        rate=$KA_RATE
+        [[ $scenario == close ]] && rate=$CLOSE_RATE
+        offer "http://127.0.0.1:${port[$s]}/" "$scenario" "$rate" "$share" >/dev/null 2>&1 || true
+    done
 done
 
 declare -A results
 for run in $(seq 1 "$RUNS"); do
-    for scenario in keepalive close; do
+    for scenario in "${scenarios[@]}"; do
         for s in "${servers[@]}"; do
             r=$(measure "$s" "$scenario")
             echo "run $run $scenario $s: $r (req/s cpu% us/req)" >&2
@@ -194,7 +216,7 @@ echo
 echo "Offered: keep-alive ${KA_RATE} req/s, connection-per-request ${CLOSE_RATE} conn/s; ${RUNS} runs x" \
     "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client ($CLIENT) on CPU ${CLIENT_CPU}; medians."
 printf '%-24s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
-for scenario in keepalive close; do
+for scenario in "${scenarios[@]}"; do
     base=$(printf '%s' "${results[nginx,$scenario]}" | awk 'NF {print $3}' | median)
     for s in "${servers[@]}"; do
         rows=${results[$s,$scenario]}
@@ -206,6 +228,7 @@ for scenario in keepalive close; do
     done
 done
 
+((EXTRAS)) || exit 0
 echo
 echo "wrk flat out (wrk -t1 -c64 -d${SECONDS_PER_RUN}s on CPU ${CLIENT_CPU}), req/s:"
 printf '%-24s %12s %18s\n' server keep-alive "Connection: close"

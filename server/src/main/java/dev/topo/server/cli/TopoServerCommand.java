@@ -68,6 +68,7 @@ public final class TopoServerCommand implements Callable<Integer> {
     private boolean check;
 
     public static void main(String[] args) {
+        LeakDetection.offUnlessAsked();
         System.exit(new CommandLine(new TopoServerCommand()).execute(args));
     }
 

@@ -29,6 +29,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        LeakDetection.offUnlessAsked();
         if (args.length < 1 || args.length > 3) {
             log.error("usage: WorkerMain CONFIG [HANDOFF_SOCKET [accept-mutex]] (started by a topo master)");
             System.exit(2);

@@ -3,41 +3,45 @@ package dev.topo.server.http;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.util.AttributeKey;
+import java.util.Set;
 
 /**
- * First handler of every connection: enforces limits.maxConnections (where the listener did not already) and counts
- * connections and bytes on the loop that serves them. Sits at the head so it sees raw bytes both ways.
+ * First handler of every connection: claims its slot under limits.maxConnections, counts connections and bytes on
+ * the loop that serves them, and keeps the connection in its loop's set of {@link OpenConnections} while it is open.
+ * Sits at the head so it sees raw bytes both ways.
  */
 public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
-    /** Set on a connection whose slot under limits.maxConnections was claimed when it was accepted. */
-    public static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("topo.admitted");
-
     private final ServerMetrics metrics;
     private final LoopStats loop;
+    /** The open connections of this connection's loop (only touched on it), or null where none is kept. */
+    private final Set<Channel> open;
     private boolean counted;
     /** The connection's slot under limits.maxConnections was given back before the channel closed. */
     private boolean slotReleased;
 
-    ConnectionMetricsHandler(ServerMetrics metrics, LoopStats loop) {
+    ConnectionMetricsHandler(ServerMetrics metrics, LoopStats loop, Set<Channel> open) {
         this.metrics = metrics;
         this.loop = loop;
+        this.open = open;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        // Event-loop listeners admit before the connection gets here (this handler then owns the slot); blocking
-        // kinds and passed fds do not.
-        boolean admitted = ctx.channel().attr(ADMITTED).compareAndSet(Boolean.TRUE, Boolean.FALSE);
-        if (!admitted && !metrics.tryOpenConnection()) {
+        // The slot is claimed here, not when the listener accepted the connection: a connection that never gets
+        // this far (its registration failed) then holds none, and no close listener is needed to give it back.
+        if (!metrics.tryOpenConnection()) {
             ctx.close();
             return;
         }
         counted = true;
         loop.connectionOpened();
+        if (open != null) {
+            open.add(ctx.channel());
+        }
         ctx.fireChannelActive();
     }
 
@@ -46,6 +50,9 @@ public final class ConnectionMetricsHandler extends ChannelDuplexHandler {
         if (counted) {
             counted = false;
             loop.connectionClosed();
+            if (open != null) {
+                open.remove(ctx.channel());
+            }
             if (!slotReleased) {
                 metrics.connectionClosed();
             }

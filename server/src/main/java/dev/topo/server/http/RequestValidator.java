@@ -1,10 +1,6 @@
 package dev.topo.server.http;
 
 import dev.topo.server.http.ResponseEncoder.Status;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -12,27 +8,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 
 /**
- * What the decoder does not check about a decoded request head: the protocol version, the form of the request
- * target, {@code Host}, and transfer codings other than chunked. A refused head gets a {@link RejectedRequest} as
- * its decoder result and goes on to the HTTP handler, which answers it and closes. Stateless, so one instance serves
- * every connection.
+ * The rules about a decoded request head that Netty's decoder does not check: the protocol version, the form of the
+ * request target, {@code Host}, and transfer codings other than chunked. {@link StrictRequestDecoder} applies them to
+ * each head it decodes (rather than a handler of its own behind it: one pipeline stage less per connection); a
+ * refused head gets a {@link RejectedRequest} as its decoder result and goes on to the HTTP handler, which answers it
+ * and closes.
  */
-@Sharable
-final class RequestValidator extends ChannelInboundHandlerAdapter {
-    static final RequestValidator INSTANCE = new RequestValidator();
-
+final class RequestValidator {
     private RequestValidator() {
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-            RejectedRequest problem = check(req);
-            if (problem != null) {
-                req.setDecoderResult(DecoderResult.failure(problem));
-            }
-        }
-        ctx.fireChannelRead(msg);
     }
 
     /** The first rule {@code req} breaks, or null. */

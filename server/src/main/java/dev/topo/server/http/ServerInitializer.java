@@ -3,38 +3,56 @@ package dev.topo.server.http;
 import dev.topo.server.metrics.ListenerStats;
 import dev.topo.server.metrics.LoopStats;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds each accepted connection's pipeline; nothing else. */
-public final class ServerInitializer extends ChannelInitializer<Channel> {
-    private final Pipelines pipelines;
+/**
+ * Builds each accepted connection's pipeline, then leaves it; nothing else. Not a {@code ChannelInitializer}: that
+ * one records every channel it initialises in a concurrent set (to guard against being added twice), a cost per
+ * connection this initializer, added once per channel by the acceptor or the fd receiver, does not need.
+ */
+@Sharable
+public final class ServerInitializer extends ChannelHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ServerInitializer.class);
+
+    private final ConnectionPipeline pipeline;
     private final ListenerStats listener;
     private final Map<EventLoop, LoopStats> loops;
-    private final ChannelGroup connections;
+    private final OpenConnections connections;
 
     /**
      * @param loops       the stats of every loop that may serve this listener's connections, by loop
      * @param connections every open connection, so that a graceful stop can reach them
      */
-    public ServerInitializer(Pipelines pipelines, ListenerStats listener, Map<EventLoop, LoopStats> loops,
-            ChannelGroup connections) {
-        this.pipelines = pipelines;
+    public ServerInitializer(ConnectionPipeline pipeline, ListenerStats listener, Map<EventLoop, LoopStats> loops,
+            OpenConnections connections) {
+        this.pipeline = pipeline;
         this.listener = listener;
         this.loops = Map.copyOf(loops);
         this.connections = connections;
     }
 
+    /** Called once the channel is registered with its loop, on that loop. */
     @Override
-    protected void initChannel(Channel ch) {
-        listener.accepted();
-        connections.add(ch);
-        LoopStats loop = loops.get(ch.eventLoop());
-        if (loop == null) {
-            throw new IllegalStateException("connection on an unregistered loop " + ch.eventLoop());
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        try {
+            listener.accepted();
+            LoopStats loop = loops.get(ch.eventLoop());
+            if (loop == null) {
+                throw new IllegalStateException("connection on an unregistered loop " + ch.eventLoop());
+            }
+            pipeline.build(ch.pipeline(), loop, loop.name(), connections.of(ch.eventLoop()));
+        } catch (RuntimeException e) {
+            log.warn("cannot set up connection {}", ch, e);
+            ch.close();
+        } finally {
+            ctx.pipeline().remove(this);
         }
-        pipelines.build(ch.pipeline(), loop, loop.name());
     }
 }

@@ -180,8 +180,14 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         if (msg.decoderResult().isFailure()) {
             rejected = true;
         }
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest request) {
             inMessage = true;
+            if (request.decoderResult().isSuccess()) {
+                RejectedRequest problem = RequestValidator.check(request);
+                if (problem != null) {
+                    request.setDecoderResult(DecoderResult.failure(problem));
+                }
+            }
         }
         if (msg instanceof LastHttpContent) {
             inMessage = false;

@@ -118,6 +118,18 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
+     * Whether a connection just accepted is turned away at once (counted as rejected) because limits.maxConnections
+     * is reached: a check, not a claim; the connection claims its slot when it opens ({@link #tryOpenConnection}).
+     */
+    public boolean refusedAtLimit() {
+        if (activeConnections.get() < maxConnections) {
+            return false;
+        }
+        rejected.increment();
+        return true;
+    }
+
+    /**
      * The shared-queue offload's figures: requests queued or running on it now, and a counter of requests answered
      * 503 because it was full; returns what increments that counter. Registered only for that offload, so other
      * configurations do not show families that can only stay 0.

@@ -3,7 +3,7 @@ package dev.topo.server.topology;
 import dev.topo.config.LimitsConfig;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
-import dev.topo.server.http.Pipelines;
+import dev.topo.server.http.ConnectionPipeline;
 import dev.topo.server.listen.ListeningSocket;
 import dev.topo.server.listen.ListeningSockets;
 import dev.topo.server.metrics.ListenerStats;
@@ -51,7 +51,7 @@ final class BlockingServer {
     final ServerConfig config;
     final ServerMetrics metrics;
     final ListenerStats listener;
-    private final Pipelines pipelines;
+    private final ConnectionPipeline pipeline;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     /** Sockets in the middle of a write, and since when: what the send timeout watches. */
     private final Map<Socket, Long> writing = new ConcurrentHashMap<>();
@@ -72,7 +72,7 @@ final class BlockingServer {
         this.metrics = metrics;
         this.sockets = sockets;
         this.listener = metrics.addListener(0);
-        this.pipelines = new Pipelines(config, metrics, null);
+        this.pipeline = new ConnectionPipeline(config, metrics, null);
         LimitsConfig limits = config.limits();
         long shortest = Math.min(limits.idleTimeout().toMillis(),
                 Math.min(limits.requestTimeout().toMillis(), limits.sendTimeout().toMillis()));
@@ -165,7 +165,7 @@ final class BlockingServer {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                pipelines.build(c.pipeline(), loop, thread);
+                pipeline.build(c.pipeline(), loop, thread, null);
             }
         });
         try (socket) {

@@ -1,6 +1,5 @@
 package dev.topo.server.topology;
 
-import dev.topo.server.http.ConnectionMetricsHandler;
 import dev.topo.server.metrics.ServerMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -8,9 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * On a listening channel, ahead of Netty's acceptor: a connection over {@code limits.maxConnections} is closed right
- * here, before it is registered with a loop, given a pipeline or a timer. One admitted is marked so that the
- * connection's own accounting does not claim a slot a second time.
+ * On a listening channel, ahead of Netty's acceptor: while limits.maxConnections connections are open, a new one is
+ * closed right here, before it is registered with a loop, given a pipeline or a timer. It only checks: the slot is
+ * claimed when the connection opens (several accepted at the limit at once may pass this check; all but the ones
+ * that fit are then closed as they open), so a connection costs no close listener to give a slot back.
  */
 @Sharable
 final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
@@ -22,19 +22,10 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel connection = (Channel) msg;
-        if (!metrics.tryOpenConnection()) {
-            connection.unsafe().closeForcibly();
+        if (metrics.refusedAtLimit()) {
+            ((Channel) msg).unsafe().closeForcibly();
             return;
         }
-        connection.attr(ConnectionMetricsHandler.ADMITTED).set(Boolean.TRUE);
-        // The connection's handler takes the slot over when it becomes active; one closed before that (its
-        // registration failed) gives it back here.
-        connection.closeFuture().addListener(f -> {
-            if (connection.attr(ConnectionMetricsHandler.ADMITTED).compareAndSet(Boolean.TRUE, Boolean.FALSE)) {
-                metrics.connectionClosed();
-            }
-        });
         ctx.fireChannelRead(msg);
     }
 }

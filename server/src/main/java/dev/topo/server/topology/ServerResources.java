@@ -4,7 +4,8 @@ import dev.topo.config.HandlerConfig;
 import dev.topo.config.ListenOptions;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.http.DrainEvent;
-import dev.topo.server.http.Pipelines;
+import dev.topo.server.http.ConnectionPipeline;
+import dev.topo.server.http.OpenConnections;
 import dev.topo.server.http.ServerInitializer;
 import dev.topo.server.http.SharedQueueOffload;
 import dev.topo.server.listen.ListeningSocket;
@@ -23,12 +24,9 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,11 +58,11 @@ final class ServerResources {
     final ServerConfig config;
     final ServerMetrics metrics;
     final TransportChoice transport;
-    final Pipelines pipelines;
+    final ConnectionPipeline pipeline;
     /** On every listening channel, ahead of the acceptor: the connection limit before any per-connection work. */
     final ConnectionAdmission admission;
     private final EventExecutorGroup offload;
-    private final ChannelGroup connections = new DefaultChannelGroup("topo-connections", GlobalEventExecutor.INSTANCE);
+    private final OpenConnections connections = new OpenConnections();
     private final List<EventLoopGroup> groups = new CopyOnWriteArrayList<>();
     /** Listening channels over sockets this process owns outright (a worker's lent copies): closed at stop. */
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
@@ -81,7 +79,7 @@ final class ServerResources {
         this.sockets = sockets;
         this.transport = TransportChoice.resolve(config.transport(), config.topology().kind());
         this.offload = offload(config, metrics);
-        this.pipelines = new Pipelines(config, metrics, offload);
+        this.pipeline = new ConnectionPipeline(config, metrics, offload);
         this.admission = new ConnectionAdmission(metrics);
     }
 
@@ -164,7 +162,7 @@ final class ServerResources {
     }
 
     ServerInitializer initializer(ListenerStats listener, Map<EventLoop, LoopStats> loops) {
-        return new ServerInitializer(pipelines, listener, loops, connections);
+        return new ServerInitializer(pipeline, listener, loops, connections);
     }
 
     /**
@@ -300,7 +298,7 @@ final class ServerResources {
         // loop: each one that shows up is told too, until none is left or the time is up.
         Set<Channel> told = new HashSet<>();
         while (true) {
-            List<Channel> open = new ArrayList<>(connections);
+            List<Channel> open = connections.snapshot();
             for (Channel ch : open) {
                 if (told.add(ch)) {
                     ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
@@ -314,11 +312,19 @@ final class ServerResources {
                     TimeUnit.NANOSECONDS);
         }
         int open = told.size();
-        int forced = connections.size();
+        List<Channel> left = connections.snapshot();
+        int forced = left.size();
         if (forced > 0) {
             // Mostly keep-alive connections on which no request came: nothing is lost by closing them now.
             log.info("drain timeout ({}) passed with {} connections open; closing them", drainTimeout, forced);
-            connections.close().await(5, TimeUnit.SECONDS);
+            long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (Channel ch : left) {
+                ch.close();
+            }
+            for (Channel ch : left) {
+                ch.closeFuture().awaitUninterruptibly(Math.max(0, closeDeadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+            }
         }
         log.info("drained {} connections ({} closed at the timeout)", open, forced);
         for (EventLoopGroup group : groups) {

@@ -62,8 +62,8 @@ class HttpServerHandlerTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrderAndFlushedTogether() {
-        ch.writeInbound(ascii("GET /work?bytes=1 HTTP/1.1\r\n\r\nGET /work?bytes=2 HTTP/1.1\r\n\r\n"
-                + "GET /healthz HTTP/1.1\r\n\r\n"));
+        ch.writeInbound(ascii("GET /work?bytes=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /work?bytes=2 HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
         String head1 = next();
         assertTrue(head1.startsWith("HTTP/1.1 200") && head1.contains("Content-Length: 1\r\n"), head1);
         assertEquals("x", next());
@@ -77,13 +77,13 @@ class HttpServerHandlerTest {
 
     @Test
     void headGetsHeadersWithoutBody() {
-        String out = exchange("HEAD / HTTP/1.1\r\n\r\n");
+        String out = exchange("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(out.endsWith("Content-Length: 13\r\n\r\n"), out);
     }
 
     @Test
     void bodyOverTheLimitIs413AndClose() {
-        String out = exchange("POST /echo HTTP/1.1\r\nContent-Length: 17\r\n\r\n");
+        String out = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n");
         assertTrue(out.startsWith("HTTP/1.1 413 "), out);
         assertTrue(out.contains("Connection: close\r\n"), out);
         assertFalse(ch.isOpen());
@@ -91,7 +91,7 @@ class HttpServerHandlerTest {
 
     @Test
     void expectContinueIsAnsweredBeforeTheBody() {
-        ch.writeInbound(ascii("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+        ch.writeInbound(ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
         assertEquals("HTTP/1.1 100 Continue\r\n\r\n", next());
         ch.writeInbound(ascii("abc"));
         String head = next();
@@ -108,11 +108,11 @@ class HttpServerHandlerTest {
 
     @Test
     void badWorkParametersAre400WithTheReason() {
-        String out = exchange("GET /work?bytes=1000 HTTP/1.1\r\n\r\n");
+        String out = exchange("GET /work?bytes=1000 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(out.startsWith("HTTP/1.1 400 "), out);
         assertTrue(out.contains("bytes: '1000' (expected: <= 100, the server's work.maxBytes)"), out);
         assertTrue(ch.isOpen(), "a well-formed request with bad parameters keeps the connection");
-        String unknown = exchange("GET /work?naps=3 HTTP/1.1\r\n\r\n");
+        String unknown = exchange("GET /work?naps=3 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(unknown.contains("'naps': unknown parameter (expected: cpu, sleep, bytes)"), unknown);
     }
 

@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real request pipeline ({@link Pipelines}, as every topology builds it) on an {@link EmbeddedChannel} whose
- * clock only moves when told: bytes in, the exact bytes out.
+ * The real request pipeline ({@link ConnectionPipeline}, as every topology builds it) on an {@link EmbeddedChannel}
+ * whose clock only moves when told: bytes in, the exact bytes out.
  */
 final class PipelineHarness implements AutoCloseable {
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 \\d{3} ");
@@ -34,11 +34,11 @@ final class PipelineHarness implements AutoCloseable {
         ServerConfig config = Servers.config(yaml.isEmpty() ? "protocol: http\n" : yaml);
         metrics = new ServerMetrics(config.limits().maxConnections());
         loop = metrics.addLoop(metrics.addListener(0), "topo-test-0");
-        Pipelines pipelines = new Pipelines(config, metrics, null);
+        ConnectionPipeline pipeline = new ConnectionPipeline(config, metrics, null);
         ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                pipelines.build(c.pipeline(), loop, loop.name());
+                pipeline.build(c.pipeline(), loop, loop.name(), null);
             }
         });
         ch.freezeTime();

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * RFC 9112/9110 rules, through the real pipeline ({@link Pipelines}): each refused request gets exactly one response
- * with its status and {@code Connection: close}, and the connection ends there. A valid request sent right behind
+ * RFC 9112/9110 rules, through the real pipeline ({@link ConnectionPipeline}): each refused request gets exactly one
+ * response with its status and {@code Connection: close}, and the connection ends there. A valid request sent right behind
  * it in the same bytes is never answered, so nothing can be smuggled past a refused one.
  */
 @Timeout(10)

@@ -5,10 +5,12 @@ import dev.topo.config.Protocol;
 import dev.topo.config.ServerConfig;
 import dev.topo.server.metrics.LoopStats;
 import dev.topo.server.metrics.ServerMetrics;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ServerInitializer} and the blocking ones on an embedded channel, so every model serves the same routes with
  * the same limits and headers.
  */
-public final class Pipelines {
+public final class ConnectionPipeline {
     private final Protocol protocol;
     private final HttpSettings settings;
     private final ServerMetrics metrics;
@@ -31,7 +33,7 @@ public final class Pipelines {
      * @param offload where request handling runs: a {@code DefaultEventExecutorGroup} (pinned), a
      *                {@link SharedQueueOffload}, or null to run it on the connection's own thread
      */
-    public Pipelines(ServerConfig config, ServerMetrics metrics, EventExecutorGroup offload) {
+    public ConnectionPipeline(ServerConfig config, ServerMetrics metrics, EventExecutorGroup offload) {
         LimitsConfig limits = config.limits();
         this.protocol = config.protocol();
         this.settings = new HttpSettings(limits, config.work(), metrics);
@@ -44,14 +46,15 @@ public final class Pipelines {
      *
      * @param loop   whose counters this connection updates
      * @param thread the name sent in {@code X-Topo-Loop}: the loop's, or the blocking thread's
+     * @param open   the open connections of the loop this one is on (see {@link OpenConnections}), or null
      */
-    public void build(ChannelPipeline p, LoopStats loop, String thread) {
+    public void build(ChannelPipeline p, LoopStats loop, String thread, Set<Channel> open) {
         LimitsConfig limits = settings.limits;
         if (p.channel().config() instanceof SocketChannelConfig socket) {
             // A client that shuts its output after the last request still reads the answers (RFC 9112 §9.6).
             socket.setAllowHalfClosure(true);
         }
-        ConnectionMetricsHandler connection = new ConnectionMetricsHandler(metrics, loop);
+        ConnectionMetricsHandler connection = new ConnectionMetricsHandler(metrics, loop, open);
         p.addLast("metrics", connection);
         long idle = limits.idleTimeout().toNanos();
         long send = limits.sendTimeout().toNanos();
@@ -75,7 +78,6 @@ public final class Pipelines {
         p.addLast("linger", linger);
         p.addLast("timeouts", timeouts);
         p.addLast("decoder", decoder);
-        p.addLast("validator", RequestValidator.INSTANCE);
         p.addLast("flow", flow);
         HttpServerHandler handler = new HttpServerHandler(settings, loop, encoder, flow, linger);
         if (offload != null) {

@@ -1,5 +1,6 @@
 package dev.topo.loadgen.cli;
 
+import dev.topo.loadgen.engine.ClientTransport;
 import dev.topo.loadgen.engine.CloseMode;
 import dev.topo.loadgen.engine.ConnectionMode;
 import dev.topo.loadgen.engine.InvalidValueException;
@@ -64,7 +65,7 @@ public final class LoadCommand implements Callable<Integer> {
             Map.entry("connectionMode", "--connection-mode"), Map.entry("connectRate", "--connect-rate"),
             Map.entry("closeMode", "--close"), Map.entry("sourceAddresses", "--source-addresses"),
             Map.entry("mix", "--mix"), Map.entry("mix.path", "--mix PATH"), Map.entry("mix.every", "--mix EVERY"),
-            Map.entry("segment", "--segment"));
+            Map.entry("segment", "--segment"), Map.entry("transport", "--transport"));
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec commandSpec;
@@ -118,6 +119,10 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Local addresses to connect from, round-robin: a list "
                     + "(127.0.0.2,127.0.0.3) or a count N for 127.0.0.1..N (loopback targets only)")
     private String sourceAddresses;
+
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "The client's own I/O: epoll (default where available), io_uring or nio")
+    private String transport;
 
     @Option(names = {"-m", "--method"}, paramLabel = "METHOD",
             defaultValue = "GET", description = "HTTP method. Default: ${DEFAULT-VALUE}")
@@ -301,7 +306,8 @@ public final class LoadCommand implements Callable<Integer> {
                 .connectRate(connectRate)
                 .closeMode(close == null ? null : CloseMode.parse(close))
                 .sourceAddresses(OptionValues.parseSources(sourceAddresses, target))
-                .mix(mix == null ? null : RequestMix.parse(mix));
+                .mix(mix == null ? null : RequestMix.parse(mix))
+                .transport(transport == null ? null : ClientTransport.parse(transport).requireAvailable());
         for (String h : headers) {
             b.header(LoadSpec.Header.parse(h));
         }

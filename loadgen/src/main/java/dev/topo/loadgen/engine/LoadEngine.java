@@ -8,21 +8,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  * calling thread to {@link Measurement}, which becomes the reporting thread. The event loops only record.
  */
 public final class LoadEngine {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LoadEngine.class);
-
     private LoadEngine() {
     }
 
@@ -44,7 +33,7 @@ public final class LoadEngine {
 
     public static LoadResult run(LoadSpec spec, LoadListener listener)
             throws InterruptedException, UnreachableTargetException {
-        return run(spec, listener, Epoll.isAvailable());
+        return runAt(spec, listener, 0);
     }
 
     /**
@@ -54,34 +43,20 @@ public final class LoadEngine {
      */
     public static LoadResult runAt(LoadSpec spec, LoadListener listener, long startAtEpochMs)
             throws InterruptedException, UnreachableTargetException {
-        return run(spec, listener, Epoll.isAvailable(), startAtEpochMs);
-    }
-
-    static LoadResult run(LoadSpec spec, LoadListener listener, boolean epoll)
-            throws InterruptedException, UnreachableTargetException {
-        return run(spec, listener, epoll, 0);
-    }
-
-    /** {@code epoll} false forces the NIO transport, which is otherwise only used where epoll is unavailable. */
-    private static LoadResult run(LoadSpec spec, LoadListener listener, boolean epoll, long startAtEpochMs)
-            throws InterruptedException, UnreachableTargetException {
+        ClientTransport transport = spec.transport().requireAvailable();
         InetSocketAddress remote = resolve(spec.target());
-        if (!epoll && !Epoll.isAvailable()) {
-            LOG.debug("epoll unavailable, using NIO", Epoll.unavailabilityCause());
-        }
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory io = transport.ioHandlers();
         // A socket of the target's own family: an IPv6 socket talking to an IPv4-mapped address pays for an extra
         // setsockopt per connection and the IPv6 code paths in the kernel.
         SocketProtocolFamily family = remote.getAddress() instanceof Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-        ChannelFactory<Channel> channels = epoll ? () -> new EpollSocketChannel(family)
-                : () -> new NioSocketChannel(SelectorProvider.provider(), family);
+        ChannelFactory<Channel> channels = transport.channels(family);
         MultiThreadIoEventLoopGroup group =
                 new MultiThreadIoEventLoopGroup(spec.threads(), new LoadThreadFactory(), io);
         RequestTemplate request = RequestTemplate.of(spec);
         try {
             List<Worker> workers = createWorkers(spec, group, channels, remote, request);
-            return new Measurement(spec, listener, workers, epoll ? "epoll" : "nio").execute(startAtEpochMs);
+            return new Measurement(spec, listener, workers, transport.label()).execute(startAtEpochMs);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             request.release();

@@ -9,7 +9,7 @@ public interface LoadListener {
     LoadListener NONE = new LoadListener() {
     };
 
-    /** Connections are being opened; {@code transport} is "epoll" or "nio". */
+    /** Connections are being opened; {@code transport} is "epoll", "io_uring" or "nio". */
     default void onStart(LoadSpec spec, String transport) {
     }
 

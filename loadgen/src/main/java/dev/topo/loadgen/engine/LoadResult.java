@@ -9,7 +9,7 @@ import java.util.List;
  * The outcome of one run.
  *
  * @param spec       what was run
- * @param transport  "epoll" or "nio"
+ * @param transport  "epoll", "io_uring" or "nio"
  * @param warmup     what the warm-up did (how long, whether it became steady); none of it is in the figures
  * @param summary    totals of the measured part
  * @param timeline   one point per measured interval

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param mix              a second HTTP target sent every N-th request; null sends the target's path only
  * @param segment          the part of the test this run is: the figures above are the whole test's, and the run
  *                         takes its share of the connections, connect rate and open-loop requests
+ * @param transport        the client's own I/O; null: {@link ClientTransport#preferred()}
  */
 public record LoadSpec(
         Target target,
@@ -45,7 +46,8 @@ public record LoadSpec(
         CloseMode closeMode,
         List<InetAddress> sourceAddresses,
         RequestMix mix,
-        Segment segment) {
+        Segment segment,
+        ClientTransport transport) {
 
     /** One request header. */
     public record Header(String name, String value) {
@@ -72,6 +74,7 @@ public record LoadSpec(
         sourceAddresses = List.copyOf(sourceAddresses);
         body = body == null ? new byte[0] : body.clone();
         segment = segment == null ? Segment.WHOLE : segment;
+        transport = transport == null ? ClientTransport.preferred() : transport;
         // Messages name the fields as the spec and its JSON do; the command line maps them to its flags.
         if (connections < 1) {
             throw new InvalidValueException("connections", String.valueOf(connections), ">= 1");
@@ -170,6 +173,7 @@ public record LoadSpec(
         private List<InetAddress> sourceAddresses = List.of();
         private RequestMix mix;
         private Segment segment = Segment.WHOLE;
+        private ClientTransport transport;
 
         private Builder(Target target) {
             this.target = target;
@@ -265,6 +269,12 @@ public record LoadSpec(
             return this;
         }
 
+        /** The client's own I/O; without it, epoll where available. */
+        public Builder transport(ClientTransport v) {
+            transport = v;
+            return this;
+        }
+
         public LoadSpec build() {
             // An echo server never closes first, so SERVER cannot be the tcp default.
             CloseMode close = closeMode != null ? closeMode : target.isHttp() ? CloseMode.SERVER : CloseMode.RESET;
@@ -274,7 +284,7 @@ public record LoadSpec(
                 java.util.Arrays.fill(b, (byte) 'x');
             }
             return new LoadSpec(target, method, headers, b, connections, threads, pipeline, duration, warmup,
-                    timeout, rate, connectionMode, connectRate, close, sourceAddresses, mix, segment);
+                    timeout, rate, connectionMode, connectRate, close, sourceAddresses, mix, segment, transport);
         }
     }
 }

@@ -105,6 +105,21 @@ class LoadCommandTest {
                 run("http://127.0.0.1:8080/", "--mix", "/work:1").err().strip());
         assertEquals("error: --mix: '/work' (expected: PATH:EVERY, as /work:100)",
                 run("http://127.0.0.1:8080/", "--mix", "/work").err().strip());
+        assertEquals("error: --transport: 'kqueue' (expected: epoll, io_uring or nio)",
+                run("http://127.0.0.1:8080/", "--transport", "kqueue").err().strip());
+    }
+
+    @Test
+    void theTransportChosenIsTheOneUsedAndReported(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            Outcome o = run(server.url(), "-d", "1s", "--warmup", "0s", "-c", "4", "-q", "--transport", "nio",
+                    "--json", json.toString());
+            assertEquals(0, o.code(), o.err());
+            JsonNode root = dev.topo.loadgen.report.JsonReport.mapper().readTree(json.toFile());
+            assertEquals("nio", root.get("transport").asText());
+            assertEquals(server.requests.get(), root.at("/summary/requests").asLong());
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.topo.loadgen.support.TestHttpServer;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @Timeout(30)
 class LoadEngineTest {
@@ -43,15 +46,36 @@ class LoadEngineTest {
         }
     }
 
-    @Test
-    void nioFallbackCountsAlike() throws Exception {
+    /** Every transport of the client counts what the server answered, with keep-alive and a connection a request. */
+    @ParameterizedTest
+    @EnumSource(ClientTransport.class)
+    void everyTransportCountsAlike(ClientTransport transport) throws Exception {
+        assumeTrue(available(transport), transport.label() + " is unavailable here");
         try (TestHttpServer server = TestHttpServer.hello()) {
-            LoadResult r = LoadEngine.run(spec(server.url()).connections(4).pipeline(2).build(), LoadListener.NONE,
-                    false);
-            assertEquals("nio", r.transport());
+            LoadResult r = LoadEngine.run(spec(server.url()).connections(4).pipeline(2).transport(transport).build());
+            assertEquals(transport.label(), r.transport());
             assertTrue(r.summary().requests() > 100);
             assertEquals(server.requests.get(), r.summary().requests());
             assertEquals(0, r.summary().errorsTotal());
+        }
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            LoadResult r = LoadEngine.run(spec(server.url()).connections(4).connectionMode(ConnectionMode.PER_REQUEST)
+                    .transport(transport).build());
+            Summary s = r.summary();
+            assertTrue(s.requests() > 50, "too few requests: " + s.requests());
+            assertEquals(server.requests.get(), s.requests());
+            assertEquals(server.connections.get(), s.connectionsOpened(), "a connection per request");
+            assertEquals(s.requests(), s.connectionsOpened());
+            assertEquals(0, s.errorsTotal());
+        }
+    }
+
+    private static boolean available(ClientTransport transport) {
+        try {
+            transport.requireAvailable();
+            return true;
+        } catch (InvalidValueException e) {
+            return false;
         }
     }
 

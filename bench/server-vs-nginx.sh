@@ -16,7 +16,8 @@
 #                                            # against the build before it, in the same run
 #
 # Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
-# Servers: nginx (1 worker, return 200 "Hello, World!"), Topo reuseport shared-nothing with 1 listener, Topo
+# Servers: nginx (1 worker, return 200 "Hello, World!"), Netty's own hello-world example on epoll with one loop
+# (bench/NettyHelloWorld.java: the floor of a server made of Netty's channels and HTTP codec), Topo reuseport shared-nothing with 1 listener, Topo
 # single-acceptor with 1 worker, each Topo server once on epoll and once on io_uring (`@io_uring`). Afterwards wrk
 # runs each server flat out, keep-alive and Connection: close, and strace counts each server's system calls over
 # SYSCALL_CONNS new connections (one request each): the system calls one connection costs, all threads included.
@@ -34,7 +35,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 # loadgen: Topo's own open-loop client (one global schedule, exact rate); hey: a Go client, rate per worker.
 CLIENT=${CLIENT:-loadgen}
-ALL_SERVERS="nginx topo-reuseport topo-single topo-reuseport@io_uring topo-single@io_uring"
+ALL_SERVERS="nginx netty-hello topo-reuseport topo-single topo-reuseport@io_uring topo-single@io_uring"
 SERVERS=${SERVERS:-$ALL_SERVERS}
 SCENARIOS=${SCENARIOS:-keepalive close}
 EXTRAS=${EXTRAS:-1}
@@ -60,7 +61,7 @@ install_missing() {
 }
 
 wait_port() {
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 300); do
         curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
         sleep 0.1
     done
@@ -101,6 +102,14 @@ start_topo() {
     pids+=($!)
     port[$name]=$port_
     pid[$name]=$!
+}
+
+start_netty() {
+    taskset -c "$SERVER_CPU" "$JAVA" -Dio.netty.leakDetection.level=disabled -cp "$root/server/target/topo-server.jar" \
+        "$root/bench/NettyHelloWorld.java" 18089 2> "$work/netty-hello.log" &
+    pids+=($!)
+    port[netty-hello]=18089
+    pid[netty-hello]=$!
 }
 
 # Answered requests (2xx only): hey prints "[200]	N responses", the loadgen "Status: 2xx N".
@@ -172,8 +181,12 @@ topology: {kind: single-acceptor, workers: 1}"
 declare -A topo_port=([topo-reuseport]=18091 [topo-single]=18092 [topo-reuseport@io_uring]=18093
     [topo-single@io_uring]=18094)
 servers=(nginx)
+if [[ " $SERVERS " == *" netty-hello "* ]]; then
+    start_netty
+    servers+=(netty-hello)
+fi
 for s in $ALL_SERVERS; do
-    [[ $s == nginx || " $SERVERS " != *" $s "* ]] && continue
+    [[ $s == nginx || $s == netty-hello || " $SERVERS " != *" $s "* ]] && continue
     start_topo "$s" "${topo_port[$s]}" "bind: {host: 127.0.0.1, port: ${topo_port[$s]}}
 ${yaml[$s]}
 admin: {enabled: false}

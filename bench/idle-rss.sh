@@ -1,52 +1,92 @@
 #!/usr/bin/env bash
-# Server memory with many idle keep-alive connections: RSS of a reuseport server (default settings) before and after
-# CONNS connections that each sent one request and then stay open, idle.
+# Server memory with many idle keep-alive connections: RSS of a reuseport server (default settings, started as users
+# start it, through ./topo server, so the launcher's JVM defaults are what is measured) idle; 2 s after CONNS
+# connections have each sent one request and then stay open ("open"); SETTLE seconds later with them still open and
+# idle ("settled": what a server holding idle connections keeps); and then after a forced full GC (jcmd GC.run), the
+# floor: before it, RSS also holds the heap the young generation touched since the last GC. RUNS runs per transport
+# (interleaved), then the medians.
 #
-#   bash bench/idle-rss.sh                       # 10 000 connections, epoll then io_uring
-#   CONNS=2000 TRANSPORTS=io_uring bash bench/idle-rss.sh
+#   bash bench/idle-rss.sh                             # 10 000 connections, epoll and io_uring, 3 runs each
+#   CONNS=2000 RUNS=1 TRANSPORTS=io_uring bash bench/idle-rss.sh
+#   TOPO_JAVA_OPTS=-Xmx1g bash bench/idle-rss.sh       # other JVM options, added after the launcher's defaults
+#   NMT_DIR=/tmp/nmt bash bench/idle-rss.sh            # also keep jcmd VM.native_memory summaries at each reading
 #
 # The goal of issue 12 is at most 128 MB with 10 000 connections. The defaults allow exactly 10 000
 # (limits.maxConnections) and close idle connections after 60 s, so the connections are opened and measured well
-# within that.
+# within that (SETTLE at most 45).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 CONNS=${CONNS:-10000}
+RUNS=${RUNS:-3}
 TRANSPORTS=${TRANSPORTS:-epoll io_uring}
 JAVA=${JAVA:-java}
 PORT=${PORT:-18095}
+SETTLE=${SETTLE:-35}
+NMT_DIR=${NMT_DIR:-}
+jcmd=$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd
 work=$(mktemp -d /tmp/topo-rss.XXXXXX)
-server=
+server= client=
 cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null || true
+    [[ -n $client ]] && kill "$client" 2>/dev/null || true
+    [[ -n $server ]] && kill -9 "$server" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-if [[ ! -f $root/server/target/topo-server.jar ]]; then
-    (cd "$root" && mvn -B -q -pl server -am package -DskipTests)
+java_opts=${TOPO_JAVA_OPTS:-}
+if [[ -n $NMT_DIR ]]; then
+    mkdir -p "$NMT_DIR"
+    java_opts+=" -XX:NativeMemoryTracking=summary"
 fi
+# Builds the jar and records the class cache, as a user's first ./topo server does, so no run pays for it.
+(cd "$root" && JAVA=$JAVA ./topo server --version >/dev/null)
 ulimit -n "$(ulimit -Hn)"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
-printf '%-10s %8s %12s %12s %14s\n' transport conns "rss idle MB" "rss open MB" "KB/connection"
-for transport in $TRANSPORTS; do
-    cat > "$work/server.yaml" <<YAML
+wait_for() { # $1: command that succeeds when ready, $2: seconds
+    for _ in $(seq 1 $(($2 * 10))); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "not ready after $2 s: $1" >&2
+    return 1
+}
+
+nmt() { # $1: file name suffix
+    [[ -z $NMT_DIR ]] || "$jcmd" "$server" VM.native_memory summary >"$NMT_DIR/$run_name-$1.txt"
+}
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "?"; else if (NR % 2) print v[(NR + 1) / 2];
+        else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+kb_per_conn() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (n > 0 ? (a - b) * 1024 / n : 0)}'; }
+
+declare -A idle open settled gc conns
+row='%-10s %6s %6s %7s %7s %9s %7s %9s %12s\n'
+echo "# $(date -u '+%F %H:%M') UTC, $("$JAVA" -version 2>&1 | sed -n 1p), TOPO_JAVA_OPTS='${TOPO_JAVA_OPTS:-}'"
+printf "$row" transport run conns idleMB openMB settledMB gcMB KB/c-open KB/c-settled
+for run in $(seq 1 "$RUNS"); do
+    for transport in $TRANSPORTS; do
+        run_name=$transport-$run
+        cat >"$work/server.yaml" <<YAML
 bind: {host: 127.0.0.1, port: $PORT}
 transport: $transport
 topology: {kind: reuseport}
 admin: {enabled: false}
+drainDelay: 0s
 YAML
-    "$JAVA" -jar "$root/server/target/topo-server.jar" --config "$work/server.yaml" > "$work/server.log" 2>&1 &
-    server=$!
-    for _ in $(seq 1 100); do grep -q "topo ready" "$work/server.log" && break; sleep 0.1; done
-    sleep 2
-    before=$(rss_mb "$server")
-    # The client: CONNS sockets, one request each (so every connection has a channel, a pipeline and a served
-    # request behind it), then held open while the server's RSS is read.
-    python3 - "$PORT" "$CONNS" "$work/ready" <<'PY' &
+        # The launcher execs java, so this pid is the server JVM's.
+        JAVA=$JAVA TOPO_JAVA_OPTS=$java_opts "$root/topo" server --config "$work/server.yaml" >"$work/server.log" 2>&1 &
+        server=$!
+        wait_for "grep -q 'topo ready' $work/server.log" 60 || { cat "$work/server.log" >&2; exit 1; }
+        sleep 2
+        idle[$run_name]=$(rss_mb "$server")
+        nmt idle
+        # The client: CONNS sockets, one request each (so every connection has a channel, a pipeline and a served
+        # request behind it), then held open while the server's RSS is read; it exits by itself after 60 s.
+        python3 - "$PORT" "$CONNS" "$work/ready" <<'PY' &
 import socket, sys, time
 port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 conns = []
@@ -60,19 +100,42 @@ for s in conns:
     if s.recv(4096).startswith(b"HTTP/1.1 200"):
         ok += 1
 open(ready, "w").write(str(ok))
-time.sleep(30)
+time.sleep(60)
 PY
-    client=$!
-    for _ in $(seq 1 600); do [[ -s $work/ready ]] && break; sleep 0.1; done
-    sleep 2
-    after=$(rss_mb "$server")
-    ok=$(cat "$work/ready" 2>/dev/null || echo 0)
-    printf '%-10s %8s %12s %12s %14s\n' "$transport" "$ok" "$before" "$after" \
-        "$(awk -v a="$after" -v b="$before" -v n="$ok" 'BEGIN {printf "%.1f", (n > 0 ? (a - b) * 1024 / n : 0)}')"
-    kill "$client" 2>/dev/null || true
-    wait "$client" 2>/dev/null || true
-    kill "$server"
-    wait "$server" 2>/dev/null || true
-    server=
-    rm -f "$work/ready"
+        client=$!
+        wait_for "test -s $work/ready" 60
+        sleep 2
+        open[$run_name]=$(rss_mb "$server")
+        nmt open
+        conns[$run_name]=$(cat "$work/ready")
+        sleep "$SETTLE"
+        settled[$run_name]=$(rss_mb "$server")
+        nmt settled
+        "$jcmd" "$server" GC.run >/dev/null
+        # G1 gives the heap it shrank back to the OS concurrently, after the GC.
+        sleep 3
+        gc[$run_name]=$(rss_mb "$server")
+        nmt gc
+        printf "$row" "$transport" "$run" "${conns[$run_name]}" "${idle[$run_name]}" "${open[$run_name]}" \
+            "${settled[$run_name]}" "${gc[$run_name]}" \
+            "$(kb_per_conn "${open[$run_name]}" "${idle[$run_name]}" "${conns[$run_name]}")" \
+            "$(kb_per_conn "${settled[$run_name]}" "${idle[$run_name]}" "${conns[$run_name]}")"
+        kill "$client" 2>/dev/null || true
+        wait "$client" 2>/dev/null || true
+        client=
+        kill "$server"
+        wait "$server" 2>/dev/null || true
+        server=
+        rm -f "$work/ready"
+    done
+done
+for transport in $TRANSPORTS; do
+    values() { # $1: array name; this transport's runs
+        local -n a=$1
+        for run in $(seq 1 "$RUNS"); do echo "${a[$transport-$run]}"; done
+    }
+    i=$(values idle | median) o=$(values open | median) s=$(values settled | median) g=$(values gc | median)
+    n=$(values conns | median)
+    printf "$row" "$transport" median "$n" "$i" "$o" "$s" "$g" "$(kb_per_conn "$o" "$i" "$n")" \
+        "$(kb_per_conn "$s" "$i" "$n")"
 done

@@ -22,9 +22,12 @@ DEFAULT_CONFIG=/etc/topo/topo.yaml
 # Word splitting of JAVA_OPTS is wanted (it holds several flags); read -a does it
 # without globbing. Netty loads its epoll library with System.loadLibrary, which
 # JDK 24+ warns about on every start unless native access is granted; kept out of
-# JAVA_OPTS so that overriding JAVA_OPTS does not bring the warning back.
+# JAVA_OPTS so that overriding JAVA_OPTS does not bring the warning back. So are
+# the memory defaults of ../topo (an idle server gives back the heap and native
+# memory it no longer uses; nothing under load): JAVA_OPTS comes after and wins.
 read -r -a java_opts <<<"${JAVA_OPTS:-}"
-java_opts=(--enable-native-access=ALL-UNNAMED "${java_opts[@]}")
+java_opts=(--enable-native-access=ALL-UNNAMED -XX:G1PeriodicGCInterval=15000
+    -XX:TrimNativeHeapInterval=5000 "${java_opts[@]}")
 
 die() { echo "topo: $*" >&2; exit 2; }
 

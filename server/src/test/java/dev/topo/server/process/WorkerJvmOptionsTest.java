@@ -28,6 +28,17 @@ class WorkerJvmOptionsTest {
                 WorkerJvmOptions.of(master, null));
     }
 
+    /**
+     * The launcher's memory defaults come before TOPO_JAVA_OPTS: a worker must get both, in that order, so that its
+     * memory stays as low as the master's and a user's override wins in the worker as in the master.
+     */
+    @Test
+    void theLaunchersMemoryDefaultsReachWorkersAndAUsersOverrideStillWins() {
+        List<String> master = List.of("--enable-native-access=ALL-UNNAMED", "-XX:G1PeriodicGCInterval=15000",
+                "-XX:TrimNativeHeapInterval=5000", "-XX:SharedArchiveFile=/tmp/s.jsa", "-XX:G1PeriodicGCInterval=0");
+        assertEquals(master, WorkerJvmOptions.of(master, null));
+    }
+
     @Test
     void theEnvironmentVariableReplacesThemAll() {
         assertEquals(List.of("-Xmx64m", "-Xlog:gc:file=/tmp/worker-gc.log"),

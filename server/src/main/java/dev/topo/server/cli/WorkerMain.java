@@ -65,11 +65,6 @@ public final class WorkerMain {
         }
     }
 
-    /**
-     * The master holds the other end of stdin. {@code drain} asks for a graceful stop; end-of-file means the master
-     * is gone (the kernel closes the pipe even when the master is SIGKILLed), and a worker without its master must
-     * not keep the port: it halts at once.
-     */
     /** Tells the master the accept turn is back; the master reads it from this process's stdout. */
     private static void released() {
         synchronized (System.out) {
@@ -78,6 +73,11 @@ public final class WorkerMain {
         }
     }
 
+    /**
+     * The master holds the other end of stdin. {@code drain} asks for a graceful stop; end-of-file means the master
+     * is gone (the kernel closes the pipe even when the master is SIGKILLed), and a worker without its master must
+     * not keep the port: it halts at once.
+     */
     private static void watchMaster(CountDownLatch stop, AcceptTurn turn) {
         Thread t = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {

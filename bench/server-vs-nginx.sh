@@ -17,10 +17,11 @@
 #
 # Scenarios: keep-alive at KA_RATE req/s (default 20000), connection-per-request at CLOSE_RATE conn/s (default 6000).
 # Servers: nginx (1 worker, return 200 "Hello, World!"), Netty's own hello-world example on epoll with one loop
-# (bench/NettyHelloWorld.java: the floor of a server made of Netty's channels and HTTP codec), Topo reuseport shared-nothing with 1 listener, Topo
-# single-acceptor with 1 worker, each Topo server once on epoll and once on io_uring (`@io_uring`). Afterwards wrk
-# runs each server flat out, keep-alive and Connection: close, and strace counts each server's system calls over
-# SYSCALL_CONNS new connections (one request each): the system calls one connection costs, all threads included.
+# (bench/NettyHelloWorld.java: the floor of a server made of Netty's channels and HTTP codec), Topo reuseport
+# shared-nothing with 1 listener, Topo single-acceptor with 1 worker, each Topo server once on epoll and once on
+# io_uring (`@io_uring`). Afterwards wrk runs each server flat out, keep-alive and Connection: close, and strace counts
+# each server's system calls over SYSCALL_CONNS new connections (one request each): the system calls one connection
+# costs, all threads included.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,27 +91,33 @@ http {
 }
 CONF
     taskset -c "$SERVER_CPU" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-    pids+=($!)
-    port[nginx]=18090
-    pid[nginx]=$!
+    started nginx 18090 $!
 }
 
+# Records server $1, listening on port $2, as process $3.
+started() {
+    pids+=("$3")
+    port[$1]=$2
+    pid[$1]=$3
+}
+
+# $1 name, $2 port, $3 the topology lines of its YAML, $4 the jar (default: this build's).
 start_topo() {
-    local name=$1 port_=$2 yaml=$3 jar=${4:-$root/server/target/topo-server.jar}
-    printf '%s' "$yaml" > "$work/$name.yaml"
+    local name=$1 jar=${4:-$root/server/target/topo-server.jar}
+    printf 'bind: {host: 127.0.0.1, port: %s}\n%s\nadmin: {enabled: false}\n' "$2" "$3" > "$work/$name.yaml"
     taskset -c "$SERVER_CPU" "$JAVA" -jar "$jar" --config "$work/$name.yaml" 2> "$work/$name.log" &
-    pids+=($!)
-    port[$name]=$port_
-    pid[$name]=$!
+    started "$name" "$2" $!
 }
 
 start_netty() {
-    taskset -c "$SERVER_CPU" "$JAVA" -Dio.netty.leakDetection.level=disabled -cp "$root/server/target/topo-server.jar" \
-        "$root/bench/NettyHelloWorld.java" 18089 2> "$work/netty-hello.log" &
-    pids+=($!)
-    port[netty-hello]=18089
-    pid[netty-hello]=$!
+    taskset -c "$SERVER_CPU" "$JAVA" -Dio.netty.leakDetection.level=disabled \
+        -cp "$root/server/target/topo-server.jar" "$root/bench/NettyHelloWorld.java" 18089 \
+        2> "$work/netty-hello.log" &
+    started netty-hello 18089 $!
 }
+
+# The rate offered in scenario $1.
+rate_of() { [[ $1 == close ]] && echo "$CLOSE_RATE" || echo "$KA_RATE"; }
 
 # Answered requests (2xx only): hey prints "[200]	N responses", the loadgen "Status: 2xx N".
 answered() {
@@ -141,8 +148,8 @@ offer() {
 # "Requests/sec:"): answered / wall time would count the client process's start-up as time the server failed to
 # fill, and read ~19k of 20k offered for every server.
 measure() {
-    local name=$1 scenario=$2 out=$work/run.out rate=$KA_RATE
-    [[ $scenario == close ]] && rate=$CLOSE_RATE
+    local name=$1 scenario=$2 out=$work/run.out rate
+    rate=$(rate_of "$scenario")
     local before after t0 t1 n reported
     before=$(ticks "${pid[$name]}")
     t0=$(date +%s.%N)
@@ -169,7 +176,7 @@ done
 
 declare -A port pid
 start_nginx
-# Topo's servers: port and configuration; SERVERS picks which run.
+# Topo's servers: port and the topology lines of their YAML; SERVERS picks which run.
 declare -A yaml=(
     [topo-reuseport]="topology: {kind: reuseport, listeners: 1, workersPerListener: 0}"
     [topo-single]="topology: {kind: single-acceptor, workers: 1}"
@@ -187,17 +194,10 @@ if [[ " $SERVERS " == *" netty-hello "* ]]; then
 fi
 for s in $ALL_SERVERS; do
     [[ $s == nginx || $s == netty-hello || " $SERVERS " != *" $s "* ]] && continue
-    start_topo "$s" "${topo_port[$s]}" "bind: {host: 127.0.0.1, port: ${topo_port[$s]}}
-${yaml[$s]}
-admin: {enabled: false}
-"
+    start_topo "$s" "${topo_port[$s]}" "${yaml[$s]}"
     servers+=("$s")
     if [[ -n ${BASE_JAR:-} ]]; then
-        base_port=$((topo_port[$s] + 100))
-        start_topo "$s+base" "$base_port" "bind: {host: 127.0.0.1, port: $base_port}
-${yaml[$s]}
-admin: {enabled: false}
-" "$BASE_JAR"
+        start_topo "$s+base" "$((topo_port[$s] + 100))" "${yaml[$s]}" "$BASE_JAR"
         servers+=("$s+base")
     fi
 done
@@ -208,9 +208,7 @@ read -r -a scenarios <<<"$SCENARIOS"
 share=$(((WARMUP_SECONDS + ${#scenarios[@]} - 1) / ${#scenarios[@]}))
 for s in "${servers[@]}"; do
     for scenario in "${scenarios[@]}"; do
-        rate=$KA_RATE
-        [[ $scenario == close ]] && rate=$CLOSE_RATE
-        offer "http://127.0.0.1:${port[$s]}/" "$scenario" "$rate" "$share" >/dev/null 2>&1 || true
+        offer "http://127.0.0.1:${port[$s]}/" "$scenario" "$(rate_of "$scenario")" "$share" >/dev/null 2>&1 || true
     done
 done
 
@@ -228,7 +226,7 @@ done
 echo
 echo "Offered: keep-alive ${KA_RATE} req/s, connection-per-request ${CLOSE_RATE} conn/s; ${RUNS} runs x" \
     "${SECONDS_PER_RUN}s; server on CPU ${SERVER_CPU}, client ($CLIENT) on CPU ${CLIENT_CPU}; medians."
-printf '%-24s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
+printf '%-29s %-10s %10s %8s %10s %14s\n' server scenario req/s cpu% us/req ratio-vs-nginx
 for scenario in "${scenarios[@]}"; do
     base=$(printf '%s' "${results[nginx,$scenario]}" | awk 'NF {print $3}' | median)
     for s in "${servers[@]}"; do
@@ -236,7 +234,7 @@ for scenario in "${scenarios[@]}"; do
         rate=$(printf '%s' "$rows" | awk 'NF {print $1}' | median)
         cpu=$(printf '%s' "$rows" | awk 'NF {print $2}' | median)
         us=$(printf '%s' "$rows" | awk 'NF {print $3}' | median)
-        printf '%-24s %-10s %10s %8s %10s %14s\n' "$s" "$scenario" "$rate" "$cpu" "$us" \
+        printf '%-29s %-10s %10s %8s %10s %14s\n' "$s" "$scenario" "$rate" "$cpu" "$us" \
             "$(awk -v a="$us" -v b="$base" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
     done
 done
@@ -244,13 +242,13 @@ done
 ((EXTRAS)) || exit 0
 echo
 echo "wrk flat out (wrk -t1 -c64 -d${SECONDS_PER_RUN}s on CPU ${CLIENT_CPU}), req/s:"
-printf '%-24s %12s %18s\n' server keep-alive "Connection: close"
+printf '%-29s %12s %18s\n' server keep-alive "Connection: close"
 for s in "${servers[@]}"; do
     ka=$(taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" "http://127.0.0.1:${port[$s]}/" \
         | awk '/Requests\/sec/ {print $2}')
     cl=$(taskset -c "$CLIENT_CPU" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -H 'Connection: close' \
         "http://127.0.0.1:${port[$s]}/" | awk '/Requests\/sec/ {print $2}')
-    printf '%-24s %12s %18s\n' "$s" "$ka" "$cl"
+    printf '%-29s %12s %18s\n' "$s" "$ka" "$cl"
 done
 
 # System calls per connection: strace -c on every thread of the server while SYSCALL_CONNS connections each send one
@@ -269,18 +267,18 @@ syscalls() {
     # strace -c: "% time seconds usecs/call calls [errors] syscall"; the calls column is the 4th.
     awk -v n="${n:-0}" -v name="$name" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {c[$NF] = $4; t += $4}
         END {
-            if (n == 0) { printf "%-24s no connection answered\n", name; exit }
+            if (n == 0) { printf "%-29s no connection answered\n", name; exit }
             top = ""
             for (k = 0; k < 6; k++) {
                 best = ""; for (s in c) if (best == "" || c[s] > c[best]) best = s
                 if (best == "") break
                 top = top sprintf(" %s %.2f", best, c[best] / n); delete c[best]
             }
-            printf "%-24s %6d %10.2f  %s\n", name, n, t / n, top
+            printf "%-29s %6d %10.2f  %s\n", name, n, t / n, top
         }' "$out"
 }
 
 echo
 echo "System calls per connection (strace -c -f, all threads, ${SYSCALL_CONNS} connections of one request each):"
-printf '%-24s %6s %10s  %s\n' server conns calls/conn "top calls per connection"
+printf '%-29s %6s %10s  %s\n' server conns calls/conn "top calls per connection"
 for s in "${servers[@]}"; do syscalls "$s"; done

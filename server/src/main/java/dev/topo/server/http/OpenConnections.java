@@ -22,7 +22,10 @@ import java.util.concurrent.TimeoutException;
 public final class OpenConnections {
     private final Map<EventExecutor, Set<Channel>> byLoop = new ConcurrentHashMap<>();
 
-    /** The set of {@code loop}'s connections; only {@code loop}'s thread may change or read it. */
+    /**
+     * The set of {@code loop}'s connections, asked for when a listener's initializer is set up; only {@code loop}'s
+     * thread may change or read it.
+     */
     Set<Channel> of(EventExecutor loop) {
         return byLoop.computeIfAbsent(loop, l -> new HashSet<>());
     }

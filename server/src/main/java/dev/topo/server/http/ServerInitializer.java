@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,11 @@ public final class ServerInitializer extends ChannelHandlerAdapter {
 
     private final ConnectionPipeline pipeline;
     private final ListenerStats listener;
-    private final Map<EventLoop, LoopStats> loops;
-    private final OpenConnections connections;
+    /** What a connection needs of the loop it lands on, resolved once here rather than per connection. */
+    private final Map<EventLoop, Loop> loops;
+
+    private record Loop(LoopStats stats, Set<Channel> open) {
+    }
 
     /**
      * @param loops       the stats of every loop that may serve this listener's connections, by loop
@@ -33,8 +38,9 @@ public final class ServerInitializer extends ChannelHandlerAdapter {
             OpenConnections connections) {
         this.pipeline = pipeline;
         this.listener = listener;
-        this.loops = Map.copyOf(loops);
-        this.connections = connections;
+        Map<EventLoop, Loop> byLoop = new HashMap<>();
+        loops.forEach((loop, stats) -> byLoop.put(loop, new Loop(stats, connections.of(loop))));
+        this.loops = Map.copyOf(byLoop);
     }
 
     /** Called once the channel is registered with its loop, on that loop. */
@@ -43,11 +49,11 @@ public final class ServerInitializer extends ChannelHandlerAdapter {
         Channel ch = ctx.channel();
         try {
             listener.accepted();
-            LoopStats loop = loops.get(ch.eventLoop());
+            Loop loop = loops.get(ch.eventLoop());
             if (loop == null) {
                 throw new IllegalStateException("connection on an unregistered loop " + ch.eventLoop());
             }
-            pipeline.build(ch.pipeline(), loop, loop.name(), connections.of(ch.eventLoop()));
+            pipeline.build(ch.pipeline(), loop.stats(), loop.stats().name(), loop.open());
         } catch (RuntimeException e) {
             log.warn("cannot set up connection {}", ch, e);
             ch.close();

@@ -172,7 +172,24 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         super.decode(ctx, in, out);
         scanned = Math.max(0, scanned - (in.readerIndex() - before));
         for (int i = decoded; i < out.size(); i++) {
-            track((HttpObject) out.get(i));
+            HttpObject msg = (HttpObject) out.get(i);
+            track(msg);
+            if (msg instanceof HttpRequest request) {
+                applyRules(request);
+            }
+        }
+    }
+
+    /**
+     * The rules Netty's decoder does not check ({@link RequestValidator}), on a head it decoded: a refused one gets
+     * the reason as its decoder result, for the HTTP handler to answer. Decoding goes on as for any valid head.
+     */
+    private static void applyRules(HttpRequest request) {
+        if (request.decoderResult().isSuccess()) {
+            RejectedRequest problem = RequestValidator.check(request);
+            if (problem != null) {
+                request.setDecoderResult(DecoderResult.failure(problem));
+            }
         }
     }
 
@@ -180,14 +197,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         if (msg.decoderResult().isFailure()) {
             rejected = true;
         }
-        if (msg instanceof HttpRequest request) {
+        if (msg instanceof HttpRequest) {
             inMessage = true;
-            if (request.decoderResult().isSuccess()) {
-                RejectedRequest problem = RequestValidator.check(request);
-                if (problem != null) {
-                    request.setDecoderResult(DecoderResult.failure(problem));
-                }
-            }
         }
         if (msg instanceof LastHttpContent) {
             inMessage = false;

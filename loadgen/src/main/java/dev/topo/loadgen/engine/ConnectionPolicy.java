@@ -20,7 +20,7 @@ sealed interface ConnectionPolicy permits KeepAlivePolicy, PerRequestPolicy {
     /** Opens what the run starts with. */
     void start(Worker w);
 
-    /** {@code c} has connected, and the run is not stopping. */
+    /** {@code c} has connected, and the run is not stopping or {@code c} carries a request of the window. */
     void onActive(Worker w, Connection c, long now);
 
     /** A response on {@code c} is complete. */

@@ -134,9 +134,10 @@ final class Worker {
     }
 
     void onActive(Connection c, long now) {
-        // A connection opened for a request due in the window (open loop, per-request) is that request in flight:
-        // the drain lets it go out and complete like any other; only the closed loop's spare connections close.
-        if (stopping && (c.intended == 0 || forced)) {
+        // In per-request mode a connection opened in the window is its request in flight (its latency runs from the
+        // connect, or from the due time in open loop): the drain lets it go out and complete like any other. Only
+        // keep-alive connections that reopen while the run stops carry nothing and close.
+        if (stopping && (!perRequest || forced)) {
             c.ctx.close();
             return;
         }
@@ -298,7 +299,7 @@ final class Worker {
             if (c.inFlight() > 0) {
                 c.failed = true;
                 c.loseInFlight(ErrorKind.TIMEOUT, now);
-            } else if (!c.active && c.ctx == null && c.intended != 0) {
+            } else if (!c.active && c.ctx == null && perRequest) {
                 c.failed = true;
                 c.lostBeforeSend(ErrorKind.TIMEOUT, now);
             }

@@ -217,8 +217,8 @@ class LoadEngineTest {
                 waitForClosedConnections(server);
                 assertEquals(0, server.requestsPerConnection(2), mode + ": a connection carried two requests");
                 assertEquals(s.requests(), server.requestsPerConnection(1), mode.toString());
-                // Connections cut at the end of the run carried no request; there are at most --connections of them.
-                assertTrue(s.connectionsOpened() - s.requests() <= 4, mode + ": opened " + s.connectionsOpened());
+                // A connect still under way when the window ends carries its request through the drain.
+                assertEquals(s.requests(), s.connectionsOpened(), mode.toString());
                 assertEquals(0, s.errorsTotal(), mode + ": errors " + s.errors());
             }
         }
@@ -245,7 +245,7 @@ class LoadEngineTest {
                     .connectionMode(ConnectionMode.PER_REQUEST).build());
             Summary s = r.summary();
             assertTrue(s.requests() > 50, "requests " + s.requests());
-            assertTrue(s.connectionsOpened() - s.requests() <= 2, "opened " + s.connectionsOpened());
+            assertEquals(s.requests(), s.connectionsOpened());
             assertEquals(server.bytesEchoed.get(), s.requests() * 64);
             assertEquals(0, s.errorsTotal(), s.errors().toString());
         }

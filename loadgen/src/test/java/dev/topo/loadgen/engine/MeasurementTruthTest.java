@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -168,6 +169,38 @@ class MeasurementTruthTest {
             assertEquals(s.requests() - 4, s.achievedRate(), 0.5);
             assertEquals(s.requests() - 4, r.timeline().stream().mapToLong(TimelinePoint::requests).sum());
             assertEquals(s.requests(), s.latency().count());
+        }
+    }
+
+    @Test
+    void aConnectStartedInTheWindowCarriesItsRequestThroughTheDrain() throws Exception {
+        // Two handshakes fill the accept queue of a server that accepts nothing yet: the run's connects (each a
+        // request whose latency started at its connect) get through only when their SYNs are sent again, a second
+        // later, after the 300 ms window has ended. They are requests of the window: they complete in the drain.
+        try (TestHttpServer server = TestHttpServer.helloNotAccepting(1);
+             Socket queued1 = new Socket("127.0.0.1", server.port());
+             Socket queued2 = new Socket("127.0.0.1", server.port())) {
+            Thread accepting = new Thread(() -> {
+                try {
+                    Thread.sleep(500);
+                    server.startAccepting();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            accepting.start();
+            LoadResult r = LoadEngine.run(spec(server.url()).connections(2).connectionMode(ConnectionMode.PER_REQUEST)
+                    .duration(Duration.ofMillis(300)).timeout(Duration.ofSeconds(5)).build());
+            accepting.join();
+            Summary s = r.summary();
+            assertEquals(0, r.timeline().stream().mapToLong(TimelinePoint::requests).sum(), "none in the window");
+            assertEquals(2, s.connectionsOpened());
+            assertEquals(2, s.requests(), s.errors().toString());
+            assertEquals(2, s.drainResponses());
+            assertEquals(2, server.requests.get());
+            assertEquals(0, s.errorsTotal());
+            // Their latency runs from the connect, so it holds the second the SYN waited.
+            assertTrue(s.latency().minUs() >= 900_000, "min latency " + s.latency().minUs() + " µs");
         }
     }
 

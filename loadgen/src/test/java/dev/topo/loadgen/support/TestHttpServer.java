@@ -58,15 +58,18 @@ public final class TestHttpServer implements AutoCloseable {
     /** Connections per client address. */
     public final Map<String, AtomicInteger> connectionsByClientAddress = new ConcurrentHashMap<>();
 
+    private static final Behavior HELLO = (s, ctx, req, n, c) -> s.respond(ctx, req, HttpResponseStatus.OK, Map.of());
+
     private final MultiThreadIoEventLoopGroup group;
     private final Channel server;
 
-    private TestHttpServer(Behavior behavior) {
+    private TestHttpServer(Behavior behavior, int backlog, boolean accepting) {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, backlog)
+                .option(ChannelOption.AUTO_READ, accepting)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -99,12 +102,25 @@ public final class TestHttpServer implements AutoCloseable {
     }
 
     public static TestHttpServer start(Behavior behavior) {
-        return new TestHttpServer(behavior);
+        return new TestHttpServer(behavior, 1024, true);
     }
 
     /** Answers "Hello, World!" with status 200. */
     public static TestHttpServer hello() {
-        return start((s, ctx, req, n, c) -> s.respond(ctx, req, HttpResponseStatus.OK, Map.of()));
+        return start(HELLO);
+    }
+
+    /**
+     * Like {@link #hello()}, but accepts nothing until {@link #startAccepting()}. Meanwhile the kernel completes
+     * {@code backlog} + 1 handshakes into the accept queue; once it is full, Linux drops further SYNs and the
+     * client sends them again a second later.
+     */
+    public static TestHttpServer helloNotAccepting(int backlog) {
+        return new TestHttpServer(HELLO, backlog, false);
+    }
+
+    public void startAccepting() {
+        server.config().setAutoRead(true);
     }
 
     public int port() {

@@ -65,22 +65,31 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
     private void run() {
         try {
+            // A change made before the watch began is checked like any other: once the directory is quiet, so that
+            // a write under way as the server starts is not read half done.
+            awaitQuiet();
             reloadIfChanged();
             while (true) {
-                WatchKey key = watcher.take();
-                key.pollEvents();
-                key.reset();
-                // Let the rest of the change arrive, then take everything it raised as one.
-                for (WatchKey more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS); more != null;
-                        more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) {
-                    more.pollEvents();
-                    more.reset();
-                }
+                consume(watcher.take());
+                awaitQuiet();
                 reloadIfChanged();
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed
         }
+    }
+
+    /** Lets the rest of a change arrive: returns once no event has come for {@link #QUIET_MILLIS}. */
+    private void awaitQuiet() throws InterruptedException {
+        for (WatchKey more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS); more != null;
+                more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) {
+            consume(more);
+        }
+    }
+
+    private static void consume(WatchKey key) {
+        key.pollEvents();
+        key.reset();
     }
 
     private void reloadIfChanged() {

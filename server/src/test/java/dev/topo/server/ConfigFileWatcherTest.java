@@ -32,6 +32,22 @@ class ConfigFileWatcherTest {
     }
 
     @Test
+    void aWriteUnderWayAsTheWatchBeginsIsReadOnceItIsDone() throws Exception {
+        Path file = dir.resolve("server.yaml");
+        String content = "topology: {kind: single-acceptor}\n";
+        Files.writeString(file, content);
+        byte[] loaded = ConfigFileWatcher.contentHash(file);
+        // An in-place rewrite of the same content has written half when the watch begins.
+        Files.writeString(file, "topology: {kind: ");
+        Semaphore reloads = new Semaphore(0);
+        try (ConfigFileWatcher w = ConfigFileWatcher.start(file, loaded, reloads::release)) {
+            Thread.sleep(50);
+            Files.writeString(file, content);
+            assertFalse(reloads.tryAcquire(1500, TimeUnit.MILLISECONDS), "the half-written file was taken as a change");
+        }
+    }
+
+    @Test
     void aTouchIsNothingAndAnEditIsOneReload() throws Exception {
         Path file = dir.resolve("server.yaml");
         Files.writeString(file, "topology: {kind: single-acceptor}\n");

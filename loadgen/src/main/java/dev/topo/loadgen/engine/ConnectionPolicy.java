@@ -35,6 +35,9 @@ sealed interface ConnectionPolicy permits KeepAlivePolicy, PerRequestPolicy {
     /** Open loop: whether a due request has somewhere to go now. */
     boolean canSend(Worker w);
 
-    /** Open loop: sends the request due at {@code due}; only after {@link #canSend} said yes. */
+    /**
+     * Open loop: sends the request due at {@code due}, recording its send lag when it leaves; only after
+     * {@link #canSend} said yes.
+     */
     void send(Worker w, long due, long now);
 }

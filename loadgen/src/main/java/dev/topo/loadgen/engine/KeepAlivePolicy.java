@@ -56,6 +56,7 @@ final class KeepAlivePolicy implements ConnectionPolicy {
 
     @Override
     public void send(Worker w, long due, long now) {
+        w.stats.recordSendLag(now - due);
         Connection c = w.pollIdle();
         c.send(due);
         c.flush();

@@ -75,10 +75,12 @@ final class Measurement {
         boolean noWarmup = spec.warmup().isNone();
         for (Worker w : workers) {
             w.loop.execute(() -> {
-                w.start(start);
+                // Before the start: a per-request open loop sends its first request as it starts, and that request
+                // is one of the window's.
                 if (noWarmup) {
                     w.beginMeasurement(start + spec.duration().toNanos());
                 }
+                w.start(start);
             });
         }
         listener.onStart(spec, transport);

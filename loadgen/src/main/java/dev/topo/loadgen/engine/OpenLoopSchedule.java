@@ -82,7 +82,6 @@ final class OpenLoopSchedule implements Schedule {
             if (blocked && !w.forced) {
                 w.stats.recordBlocked(now - due);
             }
-            w.stats.recordSendLag(now - due);
             policy.send(w, due, now);
         }
         blocked = false;

@@ -46,6 +46,8 @@ final class Worker {
     private final List<Connection> connections = new ArrayList<>();
     /** Keep-alive connections that can take another request, for the open loop's next due one. */
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+    /** Connects waiting for their connect-rate slot, in the order they run (the slots only move forward). */
+    private final ArrayDeque<DelayedConnect> delayedConnects = new ArrayDeque<>();
     private final Promise<Void> drained;
 
     /** Connections counted against {@link #share}: open, connecting, or waiting for a connect slot. */
@@ -106,8 +108,26 @@ final class Worker {
         slotsInUse++;
         long wait = limiter == null ? 0 : limiter.reserve(System.nanoTime());
         if (wait > 0) {
-            loop.schedule(() -> connectNow(intended), wait, TimeUnit.NANOSECONDS);
+            DelayedConnect d = new DelayedConnect(intended);
+            delayedConnects.addLast(d);
+            d.future = loop.schedule(d, wait, TimeUnit.NANOSECONDS);
         } else {
+            connectNow(intended);
+        }
+    }
+
+    /** A connect waiting for its slot under the connect-rate cap; {@link #stop} cancels those still waiting. */
+    private final class DelayedConnect implements Runnable {
+        private final long intended;
+        private ScheduledFuture<?> future;
+
+        DelayedConnect(long intended) {
+            this.intended = intended;
+        }
+
+        @Override
+        public void run() {
+            delayedConnects.remove(this);
             connectNow(intended);
         }
     }
@@ -118,7 +138,12 @@ final class Worker {
             checkDrained();
             return;
         }
-        Connection c = new Connection(this, System.nanoTime(), intended);
+        long now = System.nanoTime();
+        if (intended != 0) {
+            // An open loop's request goes out with its connect: after the wait for a connect-rate slot, if any.
+            stats.recordSendLag(now - intended);
+        }
+        Connection c = new Connection(this, now, intended);
         add(c);
         // The bootstrap is confined to this loop, so swapping its handler per connect is safe and saves a clone.
         bootstrap.handler(c);
@@ -272,7 +297,17 @@ final class Worker {
      */
     Future<Void> stop(long endNanos) {
         stopping = true;
-        schedule.stop(this, endNanos, System.nanoTime());
+        long now = System.nanoTime();
+        schedule.stop(this, endNanos, now);
+        // A connect still waiting for its connect-rate slot has not started: an open loop's request among them was
+        // due in the window and never left, so it is dropped like the schedule's backlog, not sent and then lost.
+        for (DelayedConnect d; (d = delayedConnects.pollFirst()) != null; ) {
+            d.future.cancel(false);
+            slotsInUse--;
+            if (d.intended != 0) {
+                stats.recordDropped(now - d.intended);
+            }
+        }
         for (int i = connections.size() - 1; i >= 0; i--) {
             if (i >= connections.size()) {
                 continue;

@@ -135,6 +135,26 @@ class MeasurementTruthTest {
     }
 
     @Test
+    void aRequestStillWaitingForItsConnectSlotWhenTheWindowEndsIsDropped() throws Exception {
+        // 400 req/s, a connection each, through a cap of 100 connects/s: when the window ends, due requests hold
+        // all 8 connection slots waiting for their connect. They never left: dropped, not sent and then forgotten.
+        try (TestHttpServer server = TestHttpServer.hello()) {
+            Summary s = LoadEngine.run(spec(server.url()).connections(8).rate(400).connectRate(100)
+                    .connectionMode(ConnectionMode.PER_REQUEST).build()).summary();
+            assertEquals(400, s.scheduled(), 2);
+            assertTrue(s.dropped() >= 250, "dropped " + s.dropped());
+            assertEquals(s.scheduled(), s.sent() + s.dropped());
+            assertEquals(0, s.errorsTotal(), s.errors().toString());
+            // Every request sent got its answer, and each was sent once: its send lag counts it when its connect
+            // began, after its wait for a connect slot.
+            assertEquals(s.sent(), s.requests());
+            assertEquals(server.requests.get(), s.requests());
+            assertEquals(s.sent(), s.sendLag().count());
+            assertTrue(s.sendLag().p50Us() >= 50_000, "send lag p50 " + s.sendLag().p50Us());
+        }
+    }
+
+    @Test
     void openLoopOnTimeHasNoDropsAndASmallSendLag() throws Exception {
         try (TestHttpServer server = TestHttpServer.hello()) {
             Summary s = LoadEngine.run(spec(server.url()).connections(4).rate(500).build()).summary();

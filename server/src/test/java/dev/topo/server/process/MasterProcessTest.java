@@ -121,6 +121,28 @@ class MasterProcessTest {
     }
 
     @Test
+    void nettysLeakDetectionIsOffInTheMasterAndEveryWorker() throws Exception {
+        // Started without the level the tests run at: each JVM's main turns the detector off before Netty reads it.
+        startMaster("{kind: process-reuseport, processes: 2}");
+        List<Long> jvms = new ArrayList<>(workers);
+        jvms.add(master.pid());
+        for (long pid : jvms) {
+            assertEquals("disabled", systemProperty(pid, "io.netty.leakDetection.level"), "pid " + pid);
+        }
+    }
+
+    /** A system property of a running JVM as it is now, set on its command line or by its program; null if unset. */
+    private static String systemProperty(long pid, String name) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.system_properties")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().filter(l -> l.startsWith(name + "=")).map(l -> l.substring(name.length() + 1))
+                .findFirst().orElse(null);
+    }
+
+    @Test
     void sigtermWhileTheWorkersStartDrainsThemOnceUpAndExits0() throws Exception {
         CompletableFuture<Matcher> ready = launchMaster("{kind: process-fd-passing, processes: 2, workers: 1}");
         assertTrue(ProcessTests.await(() -> output.indexOf("started worker-1") >= 0, 30), output.toString());

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 KA_RATE=${KA_RATE:-5000}
 CHURN_RATE=${CHURN_RATE:-2000}
 KINDS=${KINDS:-single-acceptor reuseport process-reuseport process-fd-passing}
@@ -43,12 +45,6 @@ if ((${#missing[@]})); then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [[ -n ${TOPO_BENCH_NO_BUILD:-} ]] || (cd "$root" && ./topo server --version >/dev/null && ./topo load --version >/dev/null)
-
-wait_for() { # $1: command that succeeds when ready, $2: seconds
-    for _ in $(seq 1 $(($2 * 10))); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "not ready after $2 s: $1" >&2
-    return 1
-}
 
 load() { # $1 json, then loadgen options; runs in the background
     local json=$1

@@ -17,6 +17,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 CONNS=${CONNS:-10000}
 RUNS=${RUNS:-3}
 TRANSPORTS=${TRANSPORTS:-epoll io_uring}
@@ -46,19 +48,8 @@ ulimit -n "$(ulimit -Hn)"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
-wait_for() { # $1: command that succeeds when ready, $2: seconds
-    for _ in $(seq 1 $(($2 * 10))); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "not ready after $2 s: $1" >&2
-    return 1
-}
-
 nmt() { # $1: file name suffix
     [[ -z $NMT_DIR ]] || "$jcmd" "$server" VM.native_memory summary >"$NMT_DIR/$run_name-$1.txt"
-}
-
-median() {
-    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "?"; else if (NR % 2) print v[(NR + 1) / 2];
-        else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 kb_per_conn() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (n > 0 ? (a - b) * 1024 / n : 0)}'; }

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 TOPO_LOAD=${TOPO_LOAD:-"$ROOT/topo load"}
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
@@ -81,8 +83,7 @@ http {
 }
 NGINX
 taskset -c "$SERVER_CPU" nginx -p "$TMP" -c "$TMP/nginx.conf"
-for _ in $(seq 50); do curl -fs "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "$URL" >/dev/null || { log "nginx did not start"; exit 1; }
+wait_for "curl -fs $URL" 5 || { log "nginx did not start"; exit 1; }
 log "nginx on $URL pinned to CPU $SERVER_CPU; clients on CPU $CLIENT_CPU; results in $OUT"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -107,8 +108,6 @@ run() {
         util = ($3 - $2) / tck / ($5 - $4);
         printf "%.1f %.2f\n", $1, ($1 > 0 ? util * 1e6 / $1 : 0) }'
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 log "warming up nginx (3s)"
 taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d3s "$URL" >/dev/null

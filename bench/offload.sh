@@ -16,6 +16,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 RUNS=${RUNS:-3}
 RATE=${RATE:-10000}
 THREADS=${THREADS:-4}
@@ -60,10 +62,7 @@ YAML
     taskset -c "$SERVER_CPU" "$JAVA" -jar "$root/server/target/topo-server.jar" --config "$work/$mode.yaml" \
         > "$work/$mode.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
-        sleep 0.1
-    done
+    wait_http "$PORT" 10 && return 0
     echo "the $mode server did not start:" >&2
     cat "$work/$mode.log" >&2
     return 1
@@ -122,8 +121,6 @@ mixed_run() {
     echo "$mode mixed-p99 $p99" >> "$work/results"
     echo "$mode mixed-p999 $p999" >> "$work/results"
 }
-
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # One line per mode: the medians over the runs.
 summary() {

@@ -25,6 +25,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
@@ -59,15 +61,6 @@ install_missing() {
         echo "installing ${missing[*]}" >&2
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
-}
-
-wait_port() {
-    for _ in $(seq 1 300); do
-        curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-        sleep 0.1
-    done
-    echo "nothing answers on port $1" >&2
-    return 1
 }
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -165,8 +158,6 @@ measure() {
     }'
 }
 
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 install_missing
 for module in server loadgen; do
     if [[ ! -f $root/$module/target/topo-$module.jar ]]; then
@@ -201,7 +192,7 @@ for s in $ALL_SERVERS; do
         servers+=("$s+base")
     fi
 done
-for s in "${servers[@]}"; do wait_port "${port[$s]}"; done
+for s in "${servers[@]}"; do wait_http "${port[$s]}"; done
 
 echo "warm-up: ${WARMUP_SECONDS}s of the same mix per server (client: $CLIENT)" >&2
 read -r -a scenarios <<<"$SCENARIOS"

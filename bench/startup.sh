@@ -9,6 +9,8 @@
 #   bash bench/startup.sh          # RUNS=5 JAVA=java
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 JAVA=${JAVA:-java}
 RUNS=${RUNS:-5}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -17,19 +19,15 @@ PORT=18097
 ADMIN=19097
 work=$(mktemp -d /tmp/topo-startup.XXXXXX)
 server_pid=
-trap '[[ -n $server_pid ]] && kill -9 "$server_pid" 2>/dev/null; pkill -9 -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
+# Each step may find nothing to do; under set -e a failed one would end the trap, and the script, with status 1.
+trap '[[ -z $server_pid ]] || kill -9 "$server_pid" 2>/dev/null || true; pkill -9 -f "$work" 2>/dev/null || true
+    rm -rf "$work"' EXIT
 
 # Builds the jar and records the cache for this java binary, as a user's first ./topo server does.
 (cd "$root" && JAVA=$JAVA ./topo server --version >/dev/null)
 java_version=$("$JAVA" -version 2>&1 | sed -n 1p)
 # JDK 25+ records an AOT cache, older ones a class-data sharing archive.
 [[ $("$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null) == *AOTCache* ]] && label="AOT cache" || label="CDS archive"
-
-wait_for() { # $1: command that succeeds when ready, $2: seconds
-    for _ in $(seq 1 $(($2 * 20))); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done
-    echo "not ready after $2 s: $1" >&2
-    return 1
-}
 
 start() { # $1 name, $2 topology, $3 TOPO_CDS (0: no cache, 1: the launcher's)
     local name=$1 topology=$2 cds=$3
@@ -51,11 +49,6 @@ stop() {
 # The "(N ms since JVM start)" of ready lines: $1 log, $2 a pattern the lines must match.
 since_start() {
     grep "topo ready" "$1" | grep -e "$2" | sed -n 's/.*(\([0-9]*\) ms since JVM start).*/\1/p'
-}
-
-median() {
-    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "?"; else if (NR % 2) print v[(NR + 1) / 2];
-        else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 measure() { # $1 label, $2 TOPO_CDS; prints one row

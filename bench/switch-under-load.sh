@@ -10,6 +10,8 @@
 #   bash bench/switch-under-load.sh                 # RATES="2000 5000" SWITCHES=10 INTERVAL=2 WARMUP=15
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 JAVA=${JAVA:-java}
 RATES=${RATES:-2000 5000}
 SWITCHES=${SWITCHES:-10}
@@ -36,14 +38,8 @@ command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonintera
 (cd "$root" && mvn -B -q -o -pl config-model,server,loadgen -am package -DskipTests >/dev/null 2>&1 \
     || mvn -B -q -pl config-model,server,loadgen -am package -DskipTests >&2)
 
-wait_port() {
-    for _ in $(seq 1 300); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
-        sleep 0.02
-    done
-    echo "nothing answers on $PORT" >&2
-    return 1
-}
+# A fine poll: a restart's switch time ends when the new server answers.
+wait_port() { wait_http "$PORT" 6 0.02; }
 
 # The two shapes each way switches between, A and B.
 topo_yaml() {

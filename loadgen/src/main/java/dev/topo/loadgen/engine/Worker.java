@@ -132,12 +132,8 @@ final class Worker {
         }
     }
 
+    /** Never runs once the run stops: nothing opens a connection then, and {@link #stop} cancels delayed ones. */
     private void connectNow(long intended) {
-        if (stopping) {
-            slotsInUse--;
-            checkDrained();
-            return;
-        }
         long now = System.nanoTime();
         if (intended != 0) {
             // An open loop's request goes out with its connect: after the wait for a connect-rate slot, if any.
